@@ -1,0 +1,35 @@
+# Phase-1 SFT of Qwen2.5-Coder on BEE competitive-programming data, raw data to checkpoint.
+# Stages in data order: filter -> token audit -> split -> (verl check, model) -> train -> export.
+# Settings: config/config.yaml (values) and workflow/schemas/config.schema.yaml (meaning).
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    run="|".join(RUNS),
+
+
+include: "workflow/rules/data.smk"
+include: "workflow/rules/model.smk"
+
+
+# Everything, for every run.
+rule all:
+    input:
+        [data_outputs(run) for run in RUNS],
+
+
+# The smoke run end to end: embedded sample data and tiny model.
+rule smoke:
+    input:
+        data_outputs("smoke"),
+
+
+# The data stages of one run (default main): snakemake data --config run=smoke
+rule data:
+    input:
+        data_outputs(config.get("run", "main")),

@@ -1,0 +1,91 @@
+# Data stages: raw BEE rows -> filtered chat rows -> token lengths -> audit -> train/val split.
+
+
+# Read raw BEE rows, reject bad and benchmark-contaminated ones with a reason, convert to chat.
+rule filter_rows:
+    input:
+        raw=raw_files,
+        benchmarks=lambda w: RUN_CONFIG[w.run]["filter"]["decontaminate"]["benchmarks"],
+        code=scripts("filter_rows.py", "cli.py", "raw_bee.py", "decontaminate.py"),
+    output:
+        filtered="results/{run}/data/filtered.parquet",
+        rejected="results/{run}/data/rejected.parquet",
+        report="results/{run}/data/filter_report.json",
+    log:
+        "results/{run}/logs/filter_rows.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        settings=filter_settings,
+    message:
+        "[{wildcards.run}] filtering raw BEE rows"
+    shell:
+        "python {input.code[0]} --raw {input.raw:q} --settings {params.settings:q}"
+        " --filtered {output.filtered} --rejected {output.rejected} --report {output.report}"
+        " --log {log}"
+
+
+# Count every row's tokens with the run's tokenizer and chat template, as verl will.
+rule count_tokens:
+    input:
+        filtered="results/{run}/data/filtered.parquet",
+        model=model_manifest,
+        code=scripts("token_lengths.py", "cli.py"),
+    output:
+        lengths="results/{run}/audit/lengths.parquet",
+    log:
+        "results/{run}/logs/count_tokens.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        trust_remote_code=trust_remote_code_flag,
+    message:
+        "[{wildcards.run}] counting tokens"
+    shell:
+        "python {input.code[0]} --filtered {input.filtered} --model-manifest {input.model}"
+        " {params.trust_remote_code} --lengths {output.lengths} --log {log}"
+
+
+# Percentiles against max_length, the over-length policy's effect, and the training plan.
+rule audit_lengths:
+    input:
+        lengths="results/{run}/audit/lengths.parquet",
+        code=scripts("audit_lengths.py", "cli.py", "training_plan.py"),
+    output:
+        report="results/{run}/audit/audit_report.json",
+        histogram="results/{run}/audit/length_hist.png",
+    log:
+        "results/{run}/logs/audit_lengths.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        settings=plan_settings,
+    message:
+        "[{wildcards.run}] auditing token lengths"
+    shell:
+        "python {input.code[0]} --lengths {input.lengths} --settings {params.settings:q}"
+        " --report {output.report} --histogram {output.histogram} --log {log}"
+
+
+# Split by problem into the train and validation parquet files verl reads.
+rule split_by_problem:
+    input:
+        filtered="results/{run}/data/filtered.parquet",
+        lengths="results/{run}/audit/lengths.parquet",
+        code=scripts("split_by_problem.py", "cli.py"),
+    output:
+        train="results/{run}/data/sft_train.parquet",
+        val="results/{run}/data/sft_val.parquet",
+        report="results/{run}/data/split_report.json",
+    log:
+        "results/{run}/logs/split_by_problem.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        settings=split_settings,
+    message:
+        "[{wildcards.run}] splitting train/val by problem"
+    shell:
+        "python {input.code[0]} --filtered {input.filtered} --lengths {input.lengths}"
+        " --settings {params.settings:q} --train {output.train} --val {output.val}"
+        " --report {output.report} --log {log}"
