@@ -15,18 +15,25 @@ wildcard_constraints:
 
 include: "workflow/rules/data.smk"
 include: "workflow/rules/model.smk"
+include: "workflow/rules/train.smk"
 
 
 # Everything, for every run.
 rule all:
     input:
-        [data_outputs(run) for run in RUNS],
+        [run_outputs(run) for run in RUNS],
+
+
+# The production run through the hf_model export.
+rule train:
+    input:
+        run_outputs("main"),
 
 
 # The smoke run end to end: embedded sample data and tiny model.
 rule smoke:
     input:
-        data_outputs("smoke"),
+        run_outputs("smoke"),
 
 
 # The data stages of one run (default main): snakemake data --config run=smoke

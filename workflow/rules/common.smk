@@ -1,11 +1,14 @@
 import copy
 import json
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 SCRIPTS = Path(workflow.basedir, "workflow", "scripts")
+sys.path.insert(0, str(SCRIPTS))
+from package_versions import installed_versions
 RUNS = sorted(config["runs"])
 SHARED_KEYS = ("runs", "tiny_model")  # the same for every run: not overridable per run
 
@@ -152,3 +155,12 @@ def data_outputs(run):
         f"results/{run}/audit/length_hist.png",
         f"results/{run}/data/split_report.json",
     ]
+
+
+def run_outputs(run):
+    """What a run delivers end to end."""
+    return data_outputs(run) + [f"results/{run}/export.json"]
+
+
+def train_settings(wildcards):
+    return json.dumps(RUN_CONFIG[wildcards.run]["train"], sort_keys=True)

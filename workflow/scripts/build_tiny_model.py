@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 
 import cli
-from model_files import describe_files
+from model_files import count_parameters, describe_files
 
 log = logging.getLogger("pipeline")
 
@@ -55,13 +55,13 @@ def build(settings, chat_template, out_dir):
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
-    return sum(p.numel() for p in model.parameters())
 
 
 def main(args):
     settings = json.loads(args.settings)
     out_dir = Path(args.manifest).parent / "hf"
-    n_params = build(settings, Path(args.chat_template).read_text(), out_dir)
+    build(settings, Path(args.chat_template).read_text(), out_dir)
+    n_params = count_parameters(out_dir)
     cli.write_json(
         args.manifest,
         {

@@ -1,6 +1,7 @@
 """What a model directory holds, for its manifest: each file's size and sha256."""
 
 import hashlib
+import json
 from pathlib import Path
 
 
@@ -19,3 +20,21 @@ def describe_files(model_dir):
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".cache" not in p.parts
     }
+
+
+def count_parameters(model_dir):
+    """Parameters of a safetensors model, read from the file headers without loading weights."""
+    total = 0
+    files = sorted(Path(model_dir).glob("*.safetensors"))
+    if not files:
+        raise FileNotFoundError(f"{model_dir} holds no .safetensors weights")
+    for path in files:
+        with open(path, "rb") as f:
+            header = json.loads(f.read(int.from_bytes(f.read(8), "little")))
+        for name, info in header.items():
+            if name != "__metadata__":
+                numel = 1
+                for dim in info["shape"]:
+                    numel *= dim
+                total += numel
+    return total

@@ -1,0 +1,259 @@
+"""Rule train: SFT with verl 0.9.1 under torchrun, safe to kill.
+
+Checkpoints go to results/<run>/checkpoints/<fingerprint>/, a directory named by a hash of the
+settings that change what is learned, the data and the base model. It is passed to the rule by
+`params`, never declared as an output, so a failure, SIGTERM or SIGKILL never deletes it. A rerun
+with the same fingerprint resumes from the latest checkpoint (verl's resume_mode=auto); a rerun
+after completion trains nothing (verl would train one more step). The rule's only outputs are
+small files written at the end: done.json, metrics.jsonl and curves.png."""
+
+import fcntl
+import hashlib
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pyarrow.parquet as pq
+
+import cli
+import verl_launch
+from model_files import sha256_file
+from training_plan import training_plan
+
+log = logging.getLogger("pipeline")
+
+# Settings that do not change what is learned: changing them resumes the same checkpoints.
+NOT_FINGERPRINTED = {
+    ("gpus",),  # a changed world size is caught by the preflight, not silently restarted
+    ("data", "num_workers"),
+    ("trainer", "save_freq"),
+    ("trainer", "test_freq"),
+    ("trainer", "max_ckpt_to_keep"),
+    ("trainer", "project_name"),
+    ("trainer", "experiment_name"),
+    ("trainer", "logger"),
+    ("checkpoint", "save_contents"),
+}
+BYTES = {"bf16": 2, "fp32": 4}
+
+
+def fingerprint(train, inputs, device):
+    """Hash of what determines the trained weights: settings, data and model files, device."""
+    learned = json.loads(json.dumps(train))
+    for section, *rest in NOT_FINGERPRINTED:
+        if rest:
+            learned[section].pop(rest[0])
+        else:
+            learned.pop(section)
+    payload = {
+        "train": learned,
+        "inputs": {name: sha256_file(path) for name, path in sorted(inputs.items())},
+        "device": device,
+    }
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return digest[:16], payload
+
+
+def latest_step(ckpt_dir):
+    tracker = Path(ckpt_dir) / "latest_checkpointed_iteration.txt"
+    return int(tracker.read_text().strip()) if tracker.exists() else 0
+
+
+def checkpoint_bytes(parameters, train, device):
+    """Disk per checkpoint: model shards + Adam's two moments (same dtype as the weights) + the
+    hf_model copy (written in the weights' dtype)."""
+    width = BYTES[train["engine"]["model_dtype"] if device == "cuda" else "fp32"]
+    contents = train["checkpoint"]["save_contents"]
+    per_param = width * (("model" in contents) + 2 * ("optimizer" in contents) + ("hf_model" in contents))
+    return parameters * per_param
+
+
+def preflight(plan, train, nproc, ckpt_dir, free_bytes, parameters, device):
+    """Every way a launch would fail late or lie silently, as one clear error before torchrun."""
+    d, t, o = train["data"], train["trainer"], train["optim"]
+    problems = []
+    if d["train_batch_size"] % nproc:
+        problems.append(f"train.data.train_batch_size {d['train_batch_size']} is not divisible by {nproc} ranks")
+    elif not d["use_dynamic_bsz"] and (d["train_batch_size"] // nproc) % d["micro_batch_size_per_gpu"]:
+        problems.append(
+            f"train.data.train_batch_size {d['train_batch_size']} is not divisible by {nproc} ranks x "
+            f"micro_batch_size_per_gpu {d['micro_batch_size_per_gpu']}"
+        )
+    if plan["val_rows"] < d["train_batch_size"]:
+        problems.append(
+            f"validation has {plan['val_rows']} rows, fewer than train.data.train_batch_size "
+            f"{d['train_batch_size']}: verl would log val/loss NaN (raise split.val_ratio)"
+        )
+    if plan["steps_per_epoch"] == 0:
+        problems.append(f"{plan['train_rows']} training rows do not fill one batch of {d['train_batch_size']}")
+    if t["total_training_steps"] and t["total_training_steps"] > plan["steps_within_epochs"]:
+        problems.append(
+            f"train.trainer.total_training_steps {t['total_training_steps']} exceeds total_epochs x steps per "
+            f"epoch = {t['total_epochs']} x {plan['steps_per_epoch']}: verl would stop early, exit 0, and save "
+            "no final checkpoint (raise total_epochs or lower total_training_steps)"
+        )
+    if o["lr_warmup_steps_ratio"] > 0 and plan["warmup_steps"] < 1:
+        problems.append(
+            f"train.optim.lr_warmup_steps_ratio {o['lr_warmup_steps_ratio']} x {plan['total_steps']} steps gives "
+            "0 warmup steps (verl floors it): raise the ratio or set it to 0"
+        )
+    saved = Path(ckpt_dir) / f"global_step_{latest_step(ckpt_dir)}" / "fsdp_config.json"
+    if saved.exists():
+        world = json.loads(saved.read_text())["world_size"]
+        if world != nproc:
+            problems.append(
+                f"the checkpoint {saved.parent} was saved by {world} ranks and this launch has {nproc}: "
+                f"resume with {world} (train.gpus / --resources gpu={world}) or move the directory away"
+            )
+    per_ckpt = checkpoint_bytes(parameters, train, device)
+    keep = t["max_ckpt_to_keep"] or plan["checkpoints_saved"]
+    # verl writes a new checkpoint before it prunes the oldest one.
+    needed = min(keep + 1, plan["checkpoints_saved"]) * per_ckpt - _dir_bytes(ckpt_dir)
+    if needed > free_bytes:
+        problems.append(
+            f"{ckpt_dir} needs ~{needed / 1e9:.1f} GB free for {min(keep + 1, plan['checkpoints_saved'])} "
+            f"checkpoints of ~{per_ckpt / 1e9:.1f} GB ({parameters / 1e9:.2f}B parameters; save_contents "
+            f"{train['checkpoint']['save_contents']}); {free_bytes / 1e9:.1f} GB are free. Free space or lower "
+            "train.trainer.max_ckpt_to_keep"
+        )
+    if problems:
+        raise cli.PipelineError("preflight failed:\n  - " + "\n  - ".join(problems))
+
+
+def _dir_bytes(path):
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) if Path(path).exists() else 0
+
+
+def merge_launch_metrics(metrics_dir):
+    """Per-step metrics across launches. verl's file logger truncates its file when a resumed run
+    starts, so each launch writes its own file; a step redone by a later launch replaces the
+    earlier record of that step."""
+    steps = {}
+    for path in sorted(Path(metrics_dir).glob("launch-*.jsonl"), key=lambda p: int(p.stem.split("-")[1])):
+        steps.update(verl_launch.read_metrics(path))
+    return [dict(step=s, **steps[s]) for s in sorted(steps)]
+
+
+def plot_curves(rows, path, title):
+    panels = [("train/loss", "val/loss"), ("train/lr",), ("train/grad_norm",)]
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    for ax, keys in zip(axes, panels):
+        for key in keys:
+            points = [(r["step"], r[key]) for r in rows if key in r]
+            if points:
+                ax.plot(*zip(*points), marker="o" if len(points) < 30 else None, ms=3, label=key)
+        ax.set_xlabel("step")
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def summarise(rows, launches, ckpt_dir, final, fp, device, nproc):
+    last = lambda key: next((r[key] for r in reversed(rows) if key in r), None)  # noqa: E731
+    return {
+        "final_step": final,
+        "checkpoint": str(Path(ckpt_dir) / f"global_step_{final}"),
+        "checkpoint_dir": str(ckpt_dir),
+        "fingerprint": fp,
+        "train_loss": last("train/loss"),
+        "val_loss": last("val/loss"),
+        "tokens": int(sum(r.get("train/global_tokens", 0) for r in rows)),
+        "wall_seconds": round(sum(launch["seconds"] for launch in launches), 1),
+        "launches": launches,
+        "device": device,
+        "nproc": nproc,
+    }
+
+
+def main(args):
+    train = json.loads(args.settings)
+    device = verl_launch.device_kind()
+    nproc = args.nproc
+    model = json.load(open(args.model_manifest))
+    inputs = {"train": args.train_files, "val": args.val_files, "model_manifest": args.model_manifest}
+    fp, payload = fingerprint(train, inputs, device)
+    ckpt_dir = Path(args.checkpoint_root) / fp
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
+    cli.write_json(ckpt_dir / "fingerprint.json", payload)
+    n_train = pq.read_metadata(args.train_files).num_rows
+    n_val = pq.read_metadata(args.val_files).num_rows
+    plan = training_plan(n_train, n_val, train, dp_size=nproc)
+    log.info("checkpoints: %s (fingerprint of settings, data and model)", ckpt_dir)
+    log.info("plan: %s", json.dumps(plan))
+
+    lock = open(ckpt_dir / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise cli.PipelineError(f"another training process is using {ckpt_dir}") from None
+
+    launches_file = ckpt_dir / "launches.jsonl"
+    launches = [json.loads(x) for x in launches_file.read_text().splitlines()] if launches_file.exists() else []
+    done_steps = latest_step(ckpt_dir)
+    if done_steps >= plan["total_steps"]:
+        log.info("already trained: checkpoint at step %d of %d; nothing to launch", done_steps, plan["total_steps"])
+    else:
+        preflight(plan, train, nproc, ckpt_dir, shutil.disk_usage(ckpt_dir).free, model["parameters"], device)
+        k = len(launches)
+        if done_steps:
+            log.info("resuming from step %d of %d (launch %d)", done_steps, plan["total_steps"], k)
+        hydra_overrides = verl_launch.overrides(
+            train, train_files=args.train_files, val_files=args.val_files, model_dir=model["path"],
+            trust_remote_code=args.trust_remote_code, ckpt_dir=ckpt_dir, hydra_dir=ckpt_dir / "hydra" / f"launch-{k}",
+            nproc=nproc, device=device,
+        )
+        (ckpt_dir / "metrics").mkdir(exist_ok=True)
+        (ckpt_dir / "logs").mkdir(exist_ok=True)
+        env = verl_launch.environment(
+            device=device, nproc=nproc, metrics_file=ckpt_dir / "metrics" / f"launch-{k}.jsonl", work_dir=ckpt_dir,
+            wandb_run_id=f"{args.run}-{fp}",
+        )
+        code, seconds = verl_launch.launch(
+            verl_launch.torchrun_command(nproc, hydra_overrides), env, cwd=ckpt_dir,
+            log_paths=[args.log, ckpt_dir / "logs" / f"launch-{k}.log"],
+        )
+        launches.append({"launch": k, "from_step": done_steps, "to_step": latest_step(ckpt_dir), "exit": code,
+                         "seconds": round(seconds, 1)})
+        with open(launches_file, "a") as f:
+            f.write(json.dumps(launches[-1]) + "\n")
+        if code != 0:
+            raise cli.PipelineError(
+                f"torchrun exited {code} (see the log above); checkpoints up to step {latest_step(ckpt_dir)} are "
+                f"kept in {ckpt_dir}: rerun the same command to resume"
+            )
+        if latest_step(ckpt_dir) < plan["total_steps"]:
+            raise cli.PipelineError(
+                f"verl exited 0 but the last checkpoint is step {latest_step(ckpt_dir)} of {plan['total_steps']}"
+            )
+    rows = merge_launch_metrics(ckpt_dir / "metrics")
+    with open(args.metrics, "w") as f:
+        for row in rows:
+            f.write(json.dumps(row, sort_keys=True) + "\n")
+    plot_curves(rows, args.curves, f"{args.run}: {ckpt_dir.name}")
+    summary = summarise(rows, launches, ckpt_dir, latest_step(ckpt_dir), fp, device, nproc)
+    cli.write_json(args.done, summary)
+    log.info("trained to step %d: train loss %s, val loss %s", summary["final_step"], summary["train_loss"],
+             summary["val_loss"])
+
+
+if __name__ == "__main__":
+    p = cli.parser(__doc__)
+    p.add_argument("--run", required=True)
+    p.add_argument("--train-files", required=True)
+    p.add_argument("--val-files", required=True)
+    p.add_argument("--model-manifest", required=True)
+    p.add_argument("--trust-remote-code", action="store_true")
+    p.add_argument("--settings", required=True, help="JSON: the run's train settings")
+    p.add_argument("--nproc", type=int, required=True, help="GPUs (CPU ranks without CUDA)")
+    p.add_argument("--checkpoint-root", required=True)
+    p.add_argument("--done", required=True)
+    p.add_argument("--metrics", required=True)
+    p.add_argument("--curves", required=True)
+    cli.run(main, p)
