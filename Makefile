@@ -25,9 +25,9 @@ lint: setup
 	snakemake --lint
 	snakefmt --check Snakefile workflow/rules
 
-# The job graph as a picture (needs graphviz: apt-get install graphviz).
+# The rule graph shown in the README (needs graphviz: apt-get install graphviz).
 dag: setup
-	snakemake --dag smoke | dot -Tsvg > dag.svg
+	snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
 
 # Re-resolve requirements.in into the full pinned set, then regenerate the conda env from it.
 lock:

@@ -18,10 +18,11 @@ include: "workflow/rules/model.smk"
 include: "workflow/rules/train.smk"
 
 
-# Everything, for every run.
-rule all:
+# The default target: the smoke run end to end on the embedded sample data and tiny model, which
+# a fresh clone has (so `snakemake -c2` and `snakemake --dag` work offline).
+rule smoke:
     input:
-        [run_outputs(run) for run in RUNS],
+        run_outputs("smoke"),
 
 
 # The production run through the hf_model export.
@@ -30,13 +31,13 @@ rule train:
         run_outputs("main"),
 
 
-# The smoke run end to end: embedded sample data and tiny model.
-rule smoke:
-    input:
-        run_outputs("smoke"),
-
-
 # The data stages of one run (default main): snakemake data --config run=smoke
 rule data:
     input:
-        data_outputs(config.get("run", "main")),
+        data_outputs(DATA_RUN),
+
+
+# Every run, end to end.
+rule all:
+    input:
+        [run_outputs(run) for run in RUNS],

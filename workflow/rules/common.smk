@@ -24,7 +24,7 @@ def _merged(base, override):
 
 
 def _run_configs():
-    base = {k: v for k, v in config.items() if k != "runs"}
+    base = {k: v for k, v in config.items() if k not in ("runs", "run")}
     runs = {}
     for run in RUNS:
         override = config["runs"][run] or {}
@@ -41,6 +41,10 @@ def _run_configs():
 
 
 RUN_CONFIG = _run_configs()
+# The run whose data stages the `data` target builds: snakemake data --config run=smoke
+DATA_RUN = config.get("run", "main")
+if DATA_RUN not in RUNS:
+    raise WorkflowError(f"config: run={DATA_RUN} is not one of the runs {RUNS}")
 
 
 def raw_files(wildcards):

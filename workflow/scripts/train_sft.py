@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import shutil
+import time
 from pathlib import Path
 
 import matplotlib
@@ -129,6 +130,26 @@ def _dir_bytes(path):
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) if Path(path).exists() else 0
 
 
+def read_launches(ckpt_dir):
+    """The launch records of a checkpoint directory. A launch killed together with this process
+    has no end record: its duration is read from its log's last write."""
+    path = Path(ckpt_dir) / "launches.jsonl"
+    launches = [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+    for launch in launches:
+        if "seconds" not in launch:
+            log_file = Path(ckpt_dir) / "logs" / f"launch-{launch['launch']}.log"
+            end = log_file.stat().st_mtime if log_file.exists() else launch["started"]
+            launch.update(exit="killed", seconds=round(end - launch["started"], 1))
+    return launches
+
+
+def write_launches(ckpt_dir, launches):
+    path = Path(ckpt_dir) / "launches.jsonl"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(x, sort_keys=True) + "\n" for x in launches))
+    tmp.replace(path)
+
+
 def merge_launch_metrics(metrics_dir):
     """Per-step metrics across launches. verl's file logger truncates its file when a resumed run
     starts, so each launch writes its own file; a step redone by a later launch replaces the
@@ -155,7 +176,7 @@ def plot_curves(rows, path, title):
     plt.close(fig)
 
 
-def summarise(rows, launches, ckpt_dir, final, fp, device, nproc):
+def summarise(rows, launches, ckpt_dir, final, fp):
     last = lambda key: next((r[key] for r in reversed(rows) if key in r), None)  # noqa: E731
     return {
         "final_step": final,
@@ -167,8 +188,9 @@ def summarise(rows, launches, ckpt_dir, final, fp, device, nproc):
         "tokens": int(sum(r.get("train/global_tokens", 0) for r in rows)),
         "wall_seconds": round(sum(launch["seconds"] for launch in launches), 1),
         "launches": launches,
-        "device": device,
-        "nproc": nproc,
+        # What trained the final step (a rerun with other settings may have launched nothing).
+        "device": launches[-1]["device"] if launches else None,
+        "nproc": launches[-1]["nproc"] if launches else None,
     }
 
 
@@ -194,8 +216,7 @@ def main(args):
     except BlockingIOError:
         raise cli.PipelineError(f"another training process is using {ckpt_dir}") from None
 
-    launches_file = ckpt_dir / "launches.jsonl"
-    launches = [json.loads(x) for x in launches_file.read_text().splitlines()] if launches_file.exists() else []
+    launches = read_launches(ckpt_dir)
     done_steps = latest_step(ckpt_dir)
     if done_steps >= plan["total_steps"]:
         log.info("already trained: checkpoint at step %d of %d; nothing to launch", done_steps, plan["total_steps"])
@@ -215,14 +236,16 @@ def main(args):
             device=device, nproc=nproc, metrics_file=ckpt_dir / "metrics" / f"launch-{k}.jsonl", work_dir=ckpt_dir,
             wandb_run_id=f"{args.run}-{fp}",
         )
+        # Recorded before the launch, so that a launch killed with this process still counts.
+        launches.append({"launch": k, "nproc": nproc, "device": device, "from_step": done_steps,
+                         "started": time.time()})
+        write_launches(ckpt_dir, launches)
         code, seconds = verl_launch.launch(
             verl_launch.torchrun_command(nproc, hydra_overrides), env, cwd=ckpt_dir,
             log_paths=[args.log, ckpt_dir / "logs" / f"launch-{k}.log"],
         )
-        launches.append({"launch": k, "from_step": done_steps, "to_step": latest_step(ckpt_dir), "exit": code,
-                         "seconds": round(seconds, 1)})
-        with open(launches_file, "a") as f:
-            f.write(json.dumps(launches[-1]) + "\n")
+        launches[-1].update(to_step=latest_step(ckpt_dir), exit=code, seconds=round(seconds, 1))
+        write_launches(ckpt_dir, launches)
         if code != 0:
             raise cli.PipelineError(
                 f"torchrun exited {code} (see the log above); checkpoints up to step {latest_step(ckpt_dir)} are "
@@ -237,7 +260,7 @@ def main(args):
         for row in rows:
             f.write(json.dumps(row, sort_keys=True) + "\n")
     plot_curves(rows, args.curves, f"{args.run}: {ckpt_dir.name}")
-    summary = summarise(rows, launches, ckpt_dir, latest_step(ckpt_dir), fp, device, nproc)
+    summary = summarise(rows, launches, ckpt_dir, latest_step(ckpt_dir), fp)
     cli.write_json(args.done, summary)
     log.info("trained to step %d: train loss %s, val loss %s", summary["final_step"], summary["train_loss"],
              summary["val_loss"])

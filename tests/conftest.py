@@ -1,0 +1,87 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
+
+# What a workflow copy needs: the code, the config and the embedded resources (not results/).
+WORKFLOW_FILES = ["Snakefile", "config", "workflow", "resources", "envs"]
+
+
+def copy_workflow(dest):
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in WORKFLOW_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def snakemake(workdir, *args, check=True, timeout=1800):
+    """Run the snakemake CLI in workdir; return the CompletedProcess (stdout+stderr in .stdout)."""
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    proc = subprocess.run(
+        cmd, cwd=workdir, env=workflow_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}")
+    return proc
+
+
+def workflow_env():
+    """The rules' shell commands call `python`: make it this interpreter's environment."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def planned_rules(workdir, *args):
+    """Rules a dry run would execute (name -> job count), e.g. {"filter_rows": 1}."""
+    out = snakemake(workdir, "--dry-run", *args).stdout
+    rules = {}
+    in_stats = False
+    for line in out.splitlines():
+        if line.startswith("job ") and "count" in line:
+            in_stats = True
+            continue
+        if in_stats:
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit() and not set(parts[0]) <= {"-"}:
+                if parts[0] == "total":
+                    break
+                rules[parts[0]] = int(parts[1])
+    return rules
+
+
+def write_config_override(workdir, override, name="override.yaml"):
+    path = Path(workdir) / name
+    path.write_text(yaml.safe_dump(override))
+    return path
+
+
+@pytest.fixture(scope="session")
+def smoke_workdir(tmp_path_factory):
+    """A copy of the workflow in which `snakemake smoke` has run once (shared by the tests that
+    only read its outputs)."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("smoke"))
+    snakemake(workdir, "smoke")
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def expected_rejections():
+    return json.loads((ROOT / "resources" / "sample" / "expected_rejections.json").read_text())
+
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

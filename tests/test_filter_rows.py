@@ -1,0 +1,166 @@
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from conftest import ROOT
+
+import filter_rows
+from cli import PipelineError
+from raw_bee import check_schema, normalise_language
+
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+COLUMNS = CONFIG["data"]["columns"]
+CHAT = CONFIG["data"]["chat"]
+FILTER = CONFIG["filter"]
+
+
+def row(**fields):
+    base = {
+        "name": "1A. Sum",
+        "description": "Given two integers a and b, print their sum.\n\nInput: one line with a and b.",
+        "solution": "a, b = map(int, input().split())\nprint(a + b)\n",
+        "language": "PYTHON3",
+    }
+    base.update(fields)
+    return base
+
+
+def reason_of(fields, f=FILTER):
+    try:
+        filter_rows.solution_row(fields, COLUMNS, f, CHAT)
+    except filter_rows.Rejected as r:
+        return r.reason
+    return None
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        (row(), None),
+        (row(solution=42), "broken_type"),
+        (row(description=["a", "b"]), "broken_type"),
+        (row(name=None), "broken_type"),
+        (row(difficulty={"level": 3}), "broken_type"),
+        (row(solution="   \n\t"), "empty"),
+        (row(description=""), "empty"),
+        (row(description="Caf\u00c3\u00a9 problem statement with enough characters to pass."), "invalid_text"),
+        (row(solution="print(1)\x00  # a NUL byte in code"), "invalid_text"),
+        (row(solution="print('\ufffd replacement char')"), "invalid_text"),
+        (row(language="C++"), "language"),
+        (row(language="java"), "language"),
+        (row(solution="pass"), "too_short"),
+        (row(solution="x = 1\n" * 20000), "too_long"),
+        (row(solution="print 'hello world from python 2'"), "syntax_error"),
+        (row(solution="def f(:\n    return 1\n# more text here"), "syntax_error"),
+    ],
+)
+def test_each_row_gets_the_reason_that_applies(fields, reason):
+    assert reason_of(fields) == reason
+
+
+def test_filters_can_be_switched_off():
+    f = json.loads(json.dumps(FILTER))
+    f.update(languages=[], python_syntax=False)
+    assert reason_of(row(language="C++"), f) is None
+    assert reason_of(row(solution="print 'python 2 code here'"), f) is None
+
+
+def test_language_spellings_normalise():
+    for spelling in ("PYTHON3", "Python 3", "python3", "PYTHON", " pypy3 "):
+        assert normalise_language(spelling) == "python"
+    assert normalise_language("GNU C++17") == "cpp"
+
+
+def test_conversion_to_chat_uses_the_templates():
+    chat = dict(CHAT, system_prompt="You solve problems.")
+    out = filter_rows.solution_row(row(), COLUMNS, FILTER, chat)
+    roles = [m["role"] for m in out["messages"]]
+    assert roles == ["system", "user", "assistant"]
+    assert "Given two integers a and b" in out["messages"][1]["content"]
+    assert out["messages"][2]["content"].startswith("```python\na, b = map(int")
+    assert out["messages"][2]["content"].endswith("print(a + b)\n```")
+
+
+def test_whitespace_variants_are_the_same_text():
+    a = "def f():\n    return 1\n"
+    b = "\r\n\r\ndef f():  \r\n\r\n    return 1\t\r\n\r\n"
+    assert filter_rows.normalise_text(a) == filter_rows.normalise_text(b)
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_missing_column_stops_before_work_and_names_file_and_column(tmp_path):
+    good = write_jsonl(tmp_path / "a.jsonl", [row()])
+    bad = write_jsonl(tmp_path / "b.jsonl", [{"name": "x", "statement": "y", "solution": "z", "language": "py"}])
+    with pytest.raises(PipelineError, match=r"b\.jsonl: required column 'description' \(data\.columns\.description\)"):
+        check_schema([good, bad], COLUMNS)
+
+
+def test_unreadable_files_are_named(tmp_path):
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not a parquet file at all")
+    with pytest.raises(PipelineError, match="broken.parquet: cannot be read"):
+        check_schema([broken], COLUMNS)
+    not_json = tmp_path / "x.jsonl"
+    not_json.write_text("{oops\n")
+    with pytest.raises(PipelineError, match=r"x.jsonl:1: not JSONL"):
+        check_schema([not_json], COLUMNS)
+
+
+def run_filter(tmp_path, paths, f=FILTER, columns=COLUMNS):
+    with (
+        pq.ParquetWriter(tmp_path / "kept.parquet", filter_rows.KEPT_SCHEMA) as kept,
+        pq.ParquetWriter(tmp_path / "rejected.parquet", filter_rows.REJECTED_SCHEMA) as rejected,
+    ):
+        report = filter_rows.filter_rows(paths, columns, f, CHAT, kept, rejected)
+    return report, pq.read_table(tmp_path / "kept.parquet"), pq.read_table(tmp_path / "rejected.parquet")
+
+
+def test_parquet_jsonl_and_mapped_columns(tmp_path):
+    pq.write_table(
+        pa.Table.from_pylist([{"problem": "P1", "text": row()["description"], "code": row()["solution"], "lang": "py"}]),
+        tmp_path / "a.parquet",
+    )
+    columns = dict(COLUMNS, name="problem", description="text", solution="code", language="lang")
+    report, kept, _ = run_filter(tmp_path, [tmp_path / "a.parquet"], columns=columns)
+    assert report["kept"] == 1 and kept["name"].to_pylist() == ["P1"]
+
+
+def test_malformed_lines_are_rejected_not_fatal(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(row()) + "\n{truncated line\n" + json.dumps(row(name="2B")) + "\n")
+    report, kept, rejected = run_filter(tmp_path, [path])
+    assert report["in"] == 3 and report["kept"] == 1  # the second good row duplicates the first
+    assert sorted(rejected["reason"].to_pylist()) == ["duplicate", "malformed_row"]
+    assert rejected.filter(pa.compute.equal(rejected["reason"], "malformed_row"))["line"].to_pylist() == [2]
+
+
+def test_extra_benchmark_files_decontaminate(tmp_path):
+    bench = write_jsonl(tmp_path / "bench.jsonl", [{"question": "a, b = map(int, input().split())\nprint(a + b)\n"}])
+    f = json.loads(json.dumps(FILTER))
+    f["decontaminate"].update(ngram=5, humaneval=False, benchmarks=[str(bench)])
+    report, _, rejected = run_filter(tmp_path, [write_jsonl(tmp_path / "a.jsonl", [row()])], f=f)
+    assert report["kept"] == 0 and rejected["reason"].to_pylist() == ["contaminated"]
+
+
+def test_sample_rejections_are_exactly_the_expected_ones(smoke_workdir, expected_rejections):
+    rejected = pq.read_table(smoke_workdir / "results/smoke/data/rejected.parquet").to_pylist()
+    got = {str(r["line"] - 1): r["reason"] for r in rejected if r["file"].endswith("problems.jsonl")}
+    assert got == expected_rejections["rejections"]
+    assert not [r for r in rejected if not r["file"].endswith("problems.jsonl")]  # chat rows are clean
+    report = json.loads((smoke_workdir / "results/smoke/data/filter_report.json").read_text())
+    assert report["kept"] == report["in"] - len(expected_rejections["rejections"])
+    humaneval_row = [r for r in rejected if r["reason"] == "contaminated"]
+    assert len(humaneval_row) == 1 and "10-gram" in humaneval_row[0]["detail"]
+
+
+def test_filtered_rows_are_chat_that_verl_reads(smoke_workdir):
+    table = pq.read_table(smoke_workdir / "results/smoke/data/filtered.parquet")
+    for messages in table["messages"].to_pylist():
+        assert [m["role"] for m in messages][-1] == "assistant"
+        assert all(set(m) == {"role", "content"} and m["content"] for m in messages)

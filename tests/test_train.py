@@ -1,0 +1,278 @@
+"""The training half: preflight, fingerprints, metrics across launches, kill-and-resume, ranks,
+and the export check."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, snakemake, workflow_env, write_config_override
+
+import check_verl
+import train_sft
+import verl_launch
+from cli import PipelineError
+from training_plan import training_plan
+
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+MAIN_TRAIN = CONFIG["train"]
+
+
+def smoke_train(**trainer):
+    t = json.loads(json.dumps(MAIN_TRAIN))
+    t["data"]["train_batch_size"] = 4
+    t["trainer"].update(total_epochs=1, total_training_steps=10, save_freq=5, test_freq=5)
+    t["optim"]["lr_warmup_steps_ratio"] = 0.1
+    t["trainer"].update(trainer)
+    return t
+
+
+def preflight_errors(train, n_train=200, n_val=8, nproc=1, free=10**12, params=10**7, ckpt_dir="/nonexistent"):
+    plan = training_plan(n_train, n_val, train, dp_size=nproc)
+    try:
+        train_sft.preflight(plan, train, nproc, Path(ckpt_dir), free, params, "cuda")
+    except PipelineError as e:
+        return str(e)
+    return ""
+
+
+def test_preflight_passes_the_smoke_settings():
+    assert preflight_errors(smoke_train()) == ""
+
+
+def test_preflight_batch_divisibility():
+    t = smoke_train()
+    t["data"]["micro_batch_size_per_gpu"] = 3
+    assert "not divisible by 1 ranks x micro_batch_size_per_gpu 3" in preflight_errors(t)
+    assert "train_batch_size 4 is not divisible by 3 ranks" in preflight_errors(smoke_train(), nproc=3)
+    t["data"]["use_dynamic_bsz"] = True  # token-budget micro-batches: no micro-batch divisibility
+    assert preflight_errors(t) == ""
+
+
+def test_preflight_val_smaller_than_batch():
+    assert "validation has 3 rows, fewer than train.data.train_batch_size 4" in preflight_errors(smoke_train(), n_val=3)
+
+
+def test_preflight_total_steps_beyond_the_epochs():
+    assert "total_training_steps 60 exceeds total_epochs x steps per epoch = 1 x 50" in preflight_errors(
+        smoke_train(total_training_steps=60)
+    )
+
+
+def test_preflight_warmup_that_floors_to_zero():
+    t = smoke_train()
+    t["optim"]["lr_warmup_steps_ratio"] = 0.05  # the seed's ratio over the seed's 10 smoke steps
+    assert "gives 0 warmup steps" in preflight_errors(t)
+
+
+def test_preflight_disk_space_for_the_kept_checkpoints():
+    # The seed's 7B main run: 7.6B parameters, bf16, model + optimizer + hf_model, keep 5.
+    errors = preflight_errors(MAIN_TRAIN, n_train=200_000, n_val=4_000, nproc=8, free=200 * 10**9, params=7_615_616_512)
+    assert "needs ~365.5 GB free for 6 checkpoints of ~60.9 GB (7.62B parameters" in errors
+
+
+def test_preflight_world_size_of_the_checkpoint(tmp_path):
+    (tmp_path / "global_step_5").mkdir()
+    (tmp_path / "global_step_5" / "fsdp_config.json").write_text('{"FSDP_version": 2, "world_size": 2}')
+    (tmp_path / "latest_checkpointed_iteration.txt").write_text("5")
+    assert "was saved by 2 ranks and this launch has 1" in preflight_errors(smoke_train(), ckpt_dir=tmp_path)
+
+
+def test_fingerprint_follows_what_is_learned(tmp_path):
+    data = tmp_path / "train.parquet"
+    data.write_bytes(b"rows")
+    base, _ = train_sft.fingerprint(smoke_train(), {"train": data}, "cpu")
+    logging_only = smoke_train(project_name="other", experiment_name="x", logger=["console"], save_freq=2)
+    assert train_sft.fingerprint(logging_only, {"train": data}, "cpu")[0] == base
+    lr = smoke_train()
+    lr["optim"]["lr"] = 1e-4
+    assert train_sft.fingerprint(lr, {"train": data}, "cpu")[0] != base
+    assert train_sft.fingerprint(smoke_train(), {"train": data}, "cuda")[0] != base
+    data.write_bytes(b"other rows")
+    assert train_sft.fingerprint(smoke_train(), {"train": data}, "cpu")[0] != base
+
+
+def test_metrics_merge_across_launches(tmp_path):
+    (tmp_path / "launch-0.jsonl").write_text(
+        '{"step": 1, "data": {"train/loss": 3.0}}\n{"step": 2, "data": {"train/loss": 2.9}}\n'
+        '{"step": 2, "data": {"val/loss": 3.1}}\n{"step": 3, "data": {"train/l'  # cut short by a kill
+    )
+    (tmp_path / "launch-1.jsonl").write_text('{"step": 3, "data": {"train/loss": 2.5}}\n')
+    assert train_sft.merge_launch_metrics(tmp_path) == [
+        {"step": 1, "train/loss": 3.0},
+        {"step": 2, "train/loss": 2.9, "val/loss": 3.1},
+        {"step": 3, "train/loss": 2.5},
+    ]
+
+
+def test_overrides_carry_the_seed_settings():
+    o = verl_launch.overrides(
+        MAIN_TRAIN, train_files="t.parquet", val_files="v.parquet", model_dir="m", trust_remote_code=True,
+        ckpt_dir="c", hydra_dir="h", nproc=8, device="cuda",
+    )
+    for expected in ("data.train_batch_size=128", "data.micro_batch_size_per_gpu=2", "data.max_length=4096",
+                     "data.truncation=right", "model.enable_gradient_checkpointing=True", "model.trust_remote_code=True",
+                     "engine.strategy=fsdp2", "engine.model_dtype=bf16", "optim.lr=2e-05", "optim.betas=[0.9,0.95]",
+                     "optim.weight_decay=0.01", "optim.lr_warmup_steps_ratio=0.05", "optim.clip_grad=1.0",
+                     "optim.lr_scheduler_type=cosine", "trainer.total_epochs=2", "trainer.save_freq=500",
+                     "trainer.test_freq=500", "trainer.max_ckpt_to_keep=5", "trainer.resume_mode=auto",
+                     "trainer.project_name=rlvr_coding_model", "trainer.n_gpus_per_node=8",
+                     "trainer.logger=[file,console,wandb]",
+                     "checkpoint.save_contents=[model,optimizer,extra,hf_model]",
+                     "+model.override_config.attn_implementation=sdpa"):
+        assert expected in o
+    cpu = verl_launch.overrides(
+        MAIN_TRAIN, train_files="t", val_files="v", model_dir="m", trust_remote_code=False, ckpt_dir="c",
+        hydra_dir="h", nproc=1, device="cpu",
+    )
+    assert "engine.model_dtype=fp32" in cpu and "+engine.mixed_precision.param_dtype=fp32" in cpu
+
+
+def test_verl_check_rejects_unsupported_versions_and_missing_grad_norm(monkeypatch, tmp_path):
+    monkeypatch.setattr(check_verl, "installed_versions", lambda: {"verl": "0.6.1"})
+    p = check_verl.cli.parser("x")
+    p.add_argument("--model-manifest")
+    p.add_argument("--report")
+    with pytest.raises(SystemExit):
+        check_verl.cli.run(check_verl.main, p, ["--model-manifest", "m", "--report", str(tmp_path / "r.json"),
+                                                "--log", str(tmp_path / "log")])
+    assert "verl 0.6.1 is installed; the pipeline supports verl 0.9.x" in (tmp_path / "log").read_text()
+    steps = {1: {"train/loss": 1.0, "train/lr": 1e-5, "train/grad_norm": 2.0}, 2: {"train/loss": 1.0, "train/lr": 1e-5}}
+    with pytest.raises(PipelineError, match=r"step 2 logged train/grad_norm=None"):
+        check_verl.check_metrics(steps)
+
+
+# --- end to end on the smoke run ---------------------------------------------------------------
+
+
+def metrics(workdir):
+    return [json.loads(x) for x in (workdir / "results/smoke/train/metrics.jsonl").read_text().splitlines()]
+
+
+def fresh_training_copy(smoke_workdir, dest):
+    """The smoke workdir with its data stages done and its training removed."""
+    workdir = Path(shutil.copytree(smoke_workdir, dest, symlinks=True))
+    for path in ("results/smoke/checkpoints", "results/smoke/train", "results/smoke/hf_model"):
+        shutil.rmtree(workdir / path, ignore_errors=True)
+    (workdir / "results/smoke/export.json").unlink(missing_ok=True)
+    return workdir
+
+
+def latest(workdir):
+    trackers = list((workdir / "results/smoke/checkpoints").glob("*/latest_checkpointed_iteration.txt"))
+    return int(trackers[0].read_text()) if trackers else 0
+
+
+def start(workdir, *args):
+    return subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "smoke", *args], cwd=workdir, env=workflow_env(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+def wait_for_checkpoint(workdir, proc, beyond, timeout=600):
+    deadline = time.time() + timeout
+    while latest(workdir) <= beyond:
+        assert proc.poll() is None, "snakemake ended before the next checkpoint"
+        assert time.time() < deadline, "no checkpoint in time"
+        time.sleep(0.5)
+    return latest(workdir)
+
+
+def trainer_pids(workdir):
+    pids = []
+    for proc_dir in Path("/proc").iterdir():
+        try:
+            cmd = (proc_dir / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "verl.trainer.sft_trainer" in cmd and str(workdir) in cmd and "torch.distributed.run" not in cmd:
+            pids.append(int(proc_dir.name))
+    return pids
+
+
+def test_kill_and_resume_loses_nothing_and_continues(smoke_workdir, tmp_path):
+    """SIGTERM to the pipeline, SIGKILL to the pipeline, SIGKILL to the trainer (as the OOM killer
+    does): after each, the same command resumes from the last checkpoint; the finished curve is
+    step for step the uninterrupted run's."""
+    workdir = fresh_training_copy(smoke_workdir, tmp_path / "w")
+    override = write_config_override(workdir, {"runs": {"smoke": {"train": {"trainer": {"save_freq": 2}}}}})
+    args = ("--configfile", str(override))
+
+    proc = start(workdir, *args)
+    step = wait_for_checkpoint(workdir, proc, 0)
+    os.killpg(proc.pid, signal.SIGTERM)
+    assert proc.wait(timeout=120) != 0
+    assert latest(workdir) >= step
+
+    proc = start(workdir, *args)  # the same command
+    step = wait_for_checkpoint(workdir, proc, step)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(2)
+    assert trainer_pids(workdir) == [], "workers outlived a SIGKILL of the pipeline"
+    snakemake(workdir, "--unlock")  # Snakemake's own lock survives a SIGKILL of Snakemake
+
+    proc = start(workdir, *args)
+    step = wait_for_checkpoint(workdir, proc, step)
+    for pid in trainer_pids(workdir):
+        os.kill(pid, signal.SIGKILL)
+    assert proc.wait(timeout=120) != 0
+
+    snakemake(workdir, "smoke", *args)
+    assert latest(workdir) == 10
+    done = json.loads((workdir / "results/smoke/train/done.json").read_text())
+    starts = [launch["from_step"] for launch in done["launches"]]
+    assert len(starts) == 4 and starts[0] == 0 and starts == sorted(starts) and starts[-1] >= 6
+    resumed, reference = metrics(workdir), metrics(smoke_workdir)
+    assert [r["step"] for r in resumed] == list(range(1, 11))
+    for got, want in zip(resumed, reference):
+        assert got["train/loss"] == pytest.approx(want["train/loss"], abs=1e-6)
+        assert got["train/grad_norm"] == pytest.approx(want["train/grad_norm"], abs=1e-5)
+
+    # Rerun after completion: nothing to do; forced, the train rule launches nothing.
+    assert "Nothing to be done" in snakemake(workdir, "smoke", *args).stdout
+    snakemake(workdir, "smoke", "--forcerun", "train_sft", *args)
+    assert latest(workdir) == 10
+    assert len(json.loads((workdir / "results/smoke/train/done.json").read_text())["launches"]) == 4
+
+
+def test_two_ranks_learn_what_one_rank_learns(smoke_workdir, tmp_path):
+    workdir = fresh_training_copy(smoke_workdir, tmp_path / "w")
+    override = write_config_override(workdir, {"runs": {"smoke": {"train": {"gpus": 2}}}})
+    snakemake(workdir, "smoke", "--configfile", override)
+    two, one = metrics(workdir), metrics(smoke_workdir)
+    assert json.loads((workdir / "results/smoke/train/done.json").read_text())["nproc"] == 2
+    assert len(two) == len(one) == 10
+    for a, b in zip(two, one):
+        assert a["train/loss"] == pytest.approx(b["train/loss"], abs=1e-5)
+        if "val/loss" in b:
+            assert a["val/loss"] == pytest.approx(b["val/loss"], abs=1e-5)
+
+
+def test_export_is_verified_and_a_corrupted_export_fails(smoke_workdir, tmp_path):
+    import export_hf
+    from safetensors.torch import load_file, save_file
+
+    report = json.loads((smoke_workdir / "results/smoke/export.json").read_text())
+    assert report["check"]["passed"] and report["check"]["max_weight_diff"] == 0.0
+    step_dir = smoke_workdir / report["checkpoint"]
+    val = smoke_workdir / "results/smoke/data/sft_val.parquet"
+    corrupted = Path(shutil.copytree(smoke_workdir / "results/smoke/hf_model", tmp_path / "hf"))
+    weights = load_file(corrupted / "model.safetensors")
+    name = next(k for k in weights if "layers.1.mlp.down_proj" in k)
+    weights[name] = weights[name] * 1.5
+    save_file(weights, corrupted / "model.safetensors", metadata={"format": "pt"})
+    check = export_hf.verify(corrupted, step_dir, "bf16", val)
+    assert not check["passed"] and check["max_weight_diff"] > 0 and check["max_logit_diff"] > 1e-3
+
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(smoke_workdir / "results/smoke/hf_model")
+    assert str(model.dtype) == "torch.bfloat16"

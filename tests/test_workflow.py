@@ -1,0 +1,105 @@
+"""The workflow as a user drives it: what a rerun redoes, config errors, lint and format."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, planned_rules, snakemake, write_config_override
+
+AFTER_SPLIT = {"train_sft": 1, "export": 1, "smoke": 1}
+
+
+def test_second_run_does_nothing(smoke_workdir):
+    assert planned_rules(smoke_workdir, "smoke") == {}
+
+
+def test_filter_setting_reruns_filter_and_everything_after(smoke_workdir):
+    override = write_config_override(smoke_workdir, {"runs": {"smoke": {"filter": {"solution_chars": [20, 100000]}}}})
+    assert planned_rules(smoke_workdir, "smoke", "--configfile", override) == {
+        "filter_rows": 1, "count_tokens": 1, "audit_lengths": 1, "split_by_problem": 1, **AFTER_SPLIT
+    }
+
+
+def test_training_setting_reruns_no_data_stage(smoke_workdir):
+    override = write_config_override(smoke_workdir, {"runs": {"smoke": {"train": {"optim": {"lr": 1e-4}}}}})
+    assert planned_rules(smoke_workdir, "smoke", "--configfile", override) == AFTER_SPLIT
+
+
+def test_max_length_reruns_the_audit_but_not_the_token_count(smoke_workdir):
+    override = write_config_override(smoke_workdir, {"runs": {"smoke": {"train": {"data": {"max_length": 2048}}}}})
+    assert planned_rules(smoke_workdir, "smoke", "--configfile", override) == {"audit_lengths": 1, **AFTER_SPLIT}
+
+
+def test_split_setting_reruns_split_and_after(smoke_workdir):
+    override = write_config_override(smoke_workdir, {"runs": {"smoke": {"split": {"seed": 7}}}})
+    assert planned_rules(smoke_workdir, "smoke", "--configfile", override) == {"split_by_problem": 1, **AFTER_SPLIT}
+
+
+def test_touching_scripts_reruns_nothing(smoke_workdir):
+    for script in (smoke_workdir / "workflow" / "scripts").glob("*.py"):
+        script.touch()
+    assert planned_rules(smoke_workdir, "smoke") == {}
+
+
+def test_editing_a_script_reruns_its_rule_and_after(smoke_workdir):
+    script = smoke_workdir / "workflow" / "scripts" / "split_by_problem.py"
+    original = script.read_text()
+    try:
+        script.write_text(original + "\n# an edit\n")
+        assert planned_rules(smoke_workdir, "smoke") == {"split_by_problem": 1, **AFTER_SPLIT}
+    finally:
+        script.write_text(original)
+    assert planned_rules(smoke_workdir, "smoke") == {}
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"runs": {"smoke": {"train": {"optim": {"lr": -1}}}}}, r"run 'smoke' is invalid:.*-1 is less than or equal to"),
+        ({"runs": {"smoke": {"train": {"optim": {"lrr": 1}}}}}, r"run 'smoke' is invalid:.*'lrr' was unexpected"),
+        ({"runs": {"smoke": {"model": {"revision": "main"}}}}, r"run 'smoke' is invalid:.*'main' does not match"),
+        ({"runs": {"smoke": {"tiny_model": {"seed": 1}}}}, r"runs.smoke.tiny_model cannot be set per run"),
+    ],
+)
+def test_bad_settings_stop_with_the_setting_named(smoke_workdir, override, message):
+    path = write_config_override(smoke_workdir, override, name="bad.yaml")
+    proc = snakemake(smoke_workdir, "--dry-run", "smoke", "--configfile", path, check=False)
+    assert proc.returncode != 0
+    assert re.search(message, proc.stdout, re.S), proc.stdout[-3000:]
+
+
+def test_missing_raw_data_is_a_clear_error(smoke_workdir):
+    proc = snakemake(smoke_workdir, "--dry-run", "data", check=False)
+    assert proc.returncode != 0
+    assert "run 'main': data.raw data/raw/bee does not exist" in proc.stdout
+
+
+def test_data_target_takes_the_run_from_config(smoke_workdir):
+    assert planned_rules(smoke_workdir, "data", "--config", "run=smoke") == {}
+
+
+def test_dag_names_every_stage(smoke_workdir):
+    dot = snakemake(smoke_workdir, "--forceall", "--dag").stdout  # the default target: smoke
+    assert dot.lstrip().startswith("digraph")
+    for rule in ("filter_rows", "count_tokens", "audit_lengths", "split_by_problem", "verl_check", "tiny_model",
+                 "train_sft", "export"):
+        assert rule in dot
+
+
+def test_lint_and_format():
+    lint = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    snakefmt = Path(sys.executable).parent / "snakefmt"
+    fmt = subprocess.run([snakefmt, "--check", "Snakefile", "workflow/rules"], cwd=ROOT, capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_conda_env_has_the_locked_pins():
+    """envs/pipeline.yaml is generated from requirements.txt (make envs): the same pins."""
+    locked = {line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0] != "#"}
+    env = {line.strip()[2:] for line in (ROOT / "envs/pipeline.yaml").read_text().splitlines() if "==" in line}
+    assert env == locked
+    direct = {line for line in (ROOT / "requirements.in").read_text().splitlines() if "==" in line and line[0] != "#"}
+    assert direct <= locked
