@@ -1,5 +1,6 @@
 # Phase-1 SFT of Qwen2.5-Coder on BEE competitive-programming data, raw data to checkpoint.
-# Stages in data order: filter -> token audit -> split -> (verl check, model) -> train -> export.
+# Stages in data order: filter -> token audit -> split -> (verl check, model) -> train -> export
+# -> smoke eval.
 # Settings: config/config.yaml (values) and workflow/schemas/config.schema.yaml (meaning).
 
 
@@ -16,6 +17,7 @@ wildcard_constraints:
 include: "workflow/rules/data.smk"
 include: "workflow/rules/model.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/eval.smk"
 
 
 # The default target: the smoke run end to end on the embedded sample data and tiny model, which

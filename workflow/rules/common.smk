@@ -9,6 +9,7 @@ from snakemake.utils import validate
 SCRIPTS = Path(workflow.basedir, "workflow", "scripts")
 sys.path.insert(0, str(SCRIPTS))
 from package_versions import installed_versions
+
 RUNS = sorted(config["runs"])
 SHARED_KEYS = ("runs", "tiny_model")  # the same for every run: not overridable per run
 
@@ -163,7 +164,7 @@ def data_outputs(run):
 
 def run_outputs(run):
     """What a run delivers end to end."""
-    return data_outputs(run) + [f"results/{run}/export.json"]
+    return data_outputs(run) + [f"results/{run}/summary.html"]
 
 
 def train_settings(wildcards):

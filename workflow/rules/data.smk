@@ -53,7 +53,12 @@ rule audit_lengths:
         code=scripts("audit_lengths.py", "cli.py", "training_plan.py"),
     output:
         report="results/{run}/audit/audit_report.json",
-        histogram="results/{run}/audit/length_hist.png",
+        histogram=report(
+            "results/{run}/audit/length_hist.png",
+            caption="../report/length_hist.rst",
+            category="{run}",
+            subcategory="data",
+        ),
     log:
         "results/{run}/logs/audit_lengths.log",
     conda:

@@ -15,13 +15,13 @@ rule verl_check:
         ),
     output:
         report="results/verl_check.json",
-    params:
-        # Reruns when an installed version changes, and only then (besides code edits).
-        versions=json.dumps(installed_versions(), sort_keys=True),
     log:
         "results/logs/verl_check.log",
     conda:
         "../../envs/pipeline.yaml"
+    params:
+        # Reruns when an installed version changes, and only then (besides code edits).
+        versions=json.dumps(installed_versions(), sort_keys=True),
     message:
         "checking verl: entry point, grad_norm logging (CPU probe)"
     shell:
@@ -48,17 +48,22 @@ rule train_sft:
     output:
         done="results/{run}/train/done.json",
         metrics="results/{run}/train/metrics.jsonl",
-        curves="results/{run}/train/curves.png",
-    params:
-        settings=train_settings,
-        checkpoint_root="results/{run}/checkpoints",
-        trust_remote_code=trust_remote_code_flag,
-    resources:
-        gpu=lambda w: RUN_CONFIG[w.run]["train"]["gpus"],
+        curves=report(
+            "results/{run}/train/curves.png",
+            caption="../report/curves.rst",
+            category="{run}",
+            subcategory="training",
+        ),
     log:
         "results/{run}/logs/train.log",
     conda:
         "../../envs/pipeline.yaml"
+    resources:
+        gpu=lambda w: RUN_CONFIG[w.run]["train"]["gpus"],
+    params:
+        settings=train_settings,
+        checkpoint_root="results/{run}/checkpoints",
+        trust_remote_code=trust_remote_code_flag,
     message:
         "[{wildcards.run}] training with verl on {resources.gpu} ranks (log: {log})"
     shell:
@@ -79,12 +84,12 @@ rule export:
     output:
         model=directory("results/{run}/hf_model"),
         report="results/{run}/export.json",
-    params:
-        dtype=lambda w: RUN_CONFIG[w.run]["export"]["dtype"],
     log:
         "results/{run}/logs/export.log",
     conda:
         "../../envs/pipeline.yaml"
+    params:
+        dtype=lambda w: RUN_CONFIG[w.run]["export"]["dtype"],
     message:
         "[{wildcards.run}] exporting the final checkpoint to {output.model}"
     shell:

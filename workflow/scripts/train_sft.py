@@ -189,8 +189,8 @@ def summarise(rows, launches, ckpt_dir, final, fp):
         "wall_seconds": round(sum(launch["seconds"] for launch in launches), 1),
         "launches": launches,
         # What trained the final step (a rerun with other settings may have launched nothing).
-        "device": launches[-1]["device"] if launches else None,
-        "nproc": launches[-1]["nproc"] if launches else None,
+        "device": launches[-1].get("device") if launches else None,
+        "nproc": launches[-1].get("nproc") if launches else None,
     }
 
 

@@ -1,0 +1,61 @@
+# Smoke eval: base vs fine-tuned, validation loss and HumanEval pass@k.
+
+
+# Evaluate the exported model and its base with the same settings.
+rule smoke_eval:
+    input:
+        finetuned="results/{run}/hf_model",
+        export="results/{run}/export.json",
+        base=model_manifest,
+        val="results/{run}/data/sft_val.parquet",
+        code=scripts("evaluate.py", "cli.py", "humaneval.py", "sandbox.py"),
+    output:
+        report="results/{run}/eval/smoke.json",
+        samples="results/{run}/eval/samples.jsonl",
+    log:
+        "results/{run}/logs/smoke_eval.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    resources:
+        gpu=lambda w: 1 if RUN_CONFIG[w.run]["model"]["source"] != "tiny" else 0,
+    params:
+        settings=lambda w: json.dumps(RUN_CONFIG[w.run]["eval"], sort_keys=True),
+        max_length=lambda w: RUN_CONFIG[w.run]["train"]["data"]["max_length"],
+    message:
+        "[{wildcards.run}] evaluating base vs fine-tuned (val loss, HumanEval)"
+    shell:
+        "python {input.code[0]} --base-manifest {input.base} --finetuned {input.finetuned}"
+        " --val-files {input.val} --max-length {params.max_length}"
+        " --settings {params.settings:q} --report {output.report}"
+        " --samples {output.samples} --log {log}"
+
+
+# One page per run for `snakemake --report`: data, training, export and eval numbers.
+rule summarise_run:
+    input:
+        filter_report="results/{run}/data/filter_report.json",
+        audit_report="results/{run}/audit/audit_report.json",
+        split_report="results/{run}/data/split_report.json",
+        done="results/{run}/train/done.json",
+        export_report="results/{run}/export.json",
+        eval_report="results/{run}/eval/smoke.json",
+        code=scripts("summarise_run.py", "cli.py"),
+    output:
+        report(
+            "results/{run}/summary.html",
+            caption="../report/summary.rst",
+            category="{run}",
+            subcategory="summary",
+        ),
+    log:
+        "results/{run}/logs/summarise_run.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    message:
+        "[{wildcards.run}] summarising the run"
+    shell:
+        "python {input.code[0]} --run {wildcards.run}"
+        " --filter-report {input.filter_report} --audit-report {input.audit_report}"
+        " --split-report {input.split_report} --done {input.done}"
+        " --export-report {input.export_report} --eval-report {input.eval_report}"
+        " --out {output} --log {log}"

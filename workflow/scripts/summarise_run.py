@@ -1,0 +1,89 @@
+"""Rule summarise_run: one HTML page per run for `snakemake --report`: filter counts, the token
+audit and plan, the training summary, the export check, and the eval table (base vs fine-tuned)."""
+
+import html
+import json
+import logging
+
+import cli
+
+log = logging.getLogger("pipeline")
+
+STYLE = """body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}
+td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child
+{text-align:left}h2{margin-top:1.2em;font-size:1.15em}.bad{color:#b00}.good{color:#070}"""
+
+
+def fmt(value):
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return html.escape(str(value))
+
+
+def table(header, rows):
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def eval_rows(ev):
+    base, tuned = ev["base"], ev["finetuned"]
+    metrics = ["val_loss", "perplexity"] + sorted(k for k in base if k.startswith("pass@"))
+    rows = [(m, base[m], tuned[m], tuned[m] - base[m]) for m in metrics]
+    solved = lambda r: sum(v > 0 for v in r["problems"].values())  # noqa: E731
+    rows.append(("problems solved", solved(base), solved(tuned), solved(tuned) - solved(base)))
+    return rows
+
+
+def summary_page(run, filtered, audit, split, done, export, ev):
+    parts = [f"<h1>Run {html.escape(run)}</h1>"]
+    parts.append("<h2>Filter</h2>" + table(
+        ["rows", "count"],
+        [("in", filtered["in"]), ("kept", filtered["kept"])]
+        + [(f"rejected: {k}", v) for k, v in filtered["rejected"].items() if v],
+    ))
+    pct = audit["percentiles"]
+    parts.append("<h2>Token lengths</h2>" + table(
+        ["p50", "p90", "p99", "p99.6", "max", f"within {audit['max_length']}", "rows over"],
+        [(pct["p50"], pct["p90"], pct["p99"], pct["p99.6"], pct["max"],
+          f"{100 * audit['fraction_within_max_length']:.2f}%", audit["rows_over_max_length"])],
+    ))
+    parts.append("<h2>Split</h2>" + table(
+        ["side", "rows", "problems"],
+        [("train", split["train"]["rows"], split["train"]["problems"]),
+         ("val", split["val"]["rows"], split["val"]["problems"])],
+    ))
+    parts.append("<h2>Training</h2>" + table(
+        ["final step", "train loss", "val loss", "tokens", "wall s", "launches", "device x ranks"],
+        [(done["final_step"], done["train_loss"], done["val_loss"], done["tokens"], done["wall_seconds"],
+          len(done["launches"]), f"{done['device']} x {done['nproc']}")],
+    ))
+    check = export["check"]
+    verdict = '<span class="good">passed</span>' if check["passed"] else '<span class="bad">FAILED</span>'
+    parts.append(f"<h2>Export</h2><p>{verdict}: max weight diff {check['max_weight_diff']:.3g}, max logit diff "
+                 f"{check['max_logit_diff']:.3g} (tolerance {check['logit_tolerance']}), {check['dtype']}</p>")
+    d = ev["decoding"]
+    parts.append(
+        f"<h2>Eval: base vs fine-tuned</h2><p>{ev['humaneval_problems']} HumanEval problems, "
+        f"{d['samples_per_problem']} sample(s), temperature {d['temperature']}, max {d['max_new_tokens']} new tokens, "
+        f"{ev['backend']} on {ev['device']}</p>"
+        + table(["metric", "base", "fine-tuned", "change"], eval_rows(ev))
+    )
+    return f"<!doctype html><html><head><meta charset='utf-8'><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
+
+
+def main(args):
+    load = lambda p: json.load(open(p))  # noqa: E731
+    page = summary_page(args.run, load(args.filter_report), load(args.audit_report), load(args.split_report),
+                        load(args.done), load(args.export_report), load(args.eval_report))
+    with open(args.out, "w") as f:
+        f.write(page)
+    log.info("summary of run %s written to %s", args.run, args.out)
+
+
+if __name__ == "__main__":
+    p = cli.parser(__doc__)
+    p.add_argument("--run", required=True)
+    for name in ("filter-report", "audit-report", "split-report", "done", "export-report", "eval-report", "out"):
+        p.add_argument(f"--{name}", required=True)
+    cli.run(main, p)
