@@ -1,4 +1,5 @@
 import copy
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -89,12 +90,19 @@ def scripts(*names):
 
 
 def model_key(run):
+    """Where a run's base model lives under results/models/: tiny, hub/<org>--<name>@<sha12>, or
+    local/<name>-<hash of the path>."""
     m = RUN_CONFIG[run]["model"]
     if m["source"] == "tiny":
         return "tiny"
     if m["source"] == "hub":
-        return f"{'--'.join(Path(m['hub_id']).parts)}@{m['revision'][:12]}"
-    return f"local/{Path(m['local_path']).name}"
+        return f"hub/{'--'.join(Path(m['hub_id']).parts)}@{m['revision'][:12]}"
+    path = str(Path(m["local_path"]).resolve())
+    return f"local/{Path(path).name}-{hashlib.sha1(path.encode()).hexdigest()[:8]}"
+
+
+# The model settings behind each hub/local model key, for the rules that fetch or describe them.
+MODELS = {model_key(run): RUN_CONFIG[run]["model"] for run in RUNS}
 
 
 def model_manifest(wildcards):

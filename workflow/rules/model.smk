@@ -20,3 +20,41 @@ rule tiny_model:
     shell:
         "python {input.code[0]} --settings {params.settings:q}"
         " --chat-template {input.chat_template} --manifest {output.manifest} --log {log}"
+
+
+# The hub model at its pinned revision, downloaded once (resumable; a failure deletes nothing).
+rule download_model:
+    input:
+        code=scripts("fetch_model.py", "cli.py", "model_files.py"),
+    output:
+        manifest="results/models/hub/{model}/manifest.json",
+    log:
+        "results/models/logs/download_{model}.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        hub_id=lambda w: MODELS[f"hub/{w.model}"]["hub_id"],
+        revision=lambda w: MODELS[f"hub/{w.model}"]["revision"],
+    message:
+        "downloading {params.hub_id}@{params.revision} from the Hugging Face hub"
+    shell:
+        "python {input.code[0]} --hub-id {params.hub_id} --revision {params.revision}"
+        " --manifest {output.manifest} --log {log}"
+
+
+# A model already on disk (model.source: local), described in place.
+rule describe_local_model:
+    input:
+        code=scripts("fetch_model.py", "cli.py", "model_files.py"),
+    output:
+        manifest="results/models/local/{model}/manifest.json",
+    log:
+        "results/models/logs/local_{model}.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        path=lambda w: MODELS[f"local/{w.model}"]["local_path"],
+    message:
+        "describing the local model {params.path}"
+    shell:
+        "python {input.code[0]} --local-path {params.path:q} --manifest {output.manifest} --log {log}"
