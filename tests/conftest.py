@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
 
 # What a workflow copy needs: the code, the config and the embedded resources (not results/).
-WORKFLOW_FILES = ["Snakefile", "config", "workflow", "resources", "envs"]
+WORKFLOW_FILES = ["Snakefile", "config", "workflow", "resources", "envs", "profiles"]
 
 
 def copy_workflow(dest):
@@ -27,12 +27,12 @@ def copy_workflow(dest):
     return dest
 
 
-def snakemake(workdir, *args, check=True, timeout=1800, merge_stderr=True):
+def snakemake(workdir, *args, check=True, timeout=1800, merge_stderr=True, env=None):
     """Run the snakemake CLI in workdir; return the CompletedProcess (stdout+stderr in .stdout
     unless merge_stderr is False)."""
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
     proc = subprocess.run(
-        cmd, cwd=workdir, env=workflow_env(), stdout=subprocess.PIPE,
+        cmd, cwd=workdir, env=dict(workflow_env(), **(env or {})), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE, text=True, timeout=timeout,
     )
     if check and proc.returncode != 0:
@@ -47,9 +47,9 @@ def workflow_env():
     return env
 
 
-def planned_rules(workdir, *args):
+def planned_rules(workdir, *args, env=None):
     """Rules a dry run would execute (name -> job count), e.g. {"filter_rows": 1}."""
-    out = snakemake(workdir, "--dry-run", *args).stdout
+    out = snakemake(workdir, "--dry-run", *args, env=env).stdout
     rules = {}
     in_stats = False
     for line in out.splitlines():

@@ -1,6 +1,7 @@
 """The workflow as a user drives it: what a rerun redoes, config errors, lint and format."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,59 @@ def test_max_length_reruns_the_audit_but_not_the_token_count(smoke_workdir):
 def test_split_setting_reruns_split_and_after(smoke_workdir):
     override = write_config_override(smoke_workdir, {"runs": {"smoke": {"split": {"seed": 7}}}})
     assert planned_rules(smoke_workdir, "smoke", "--configfile", override) == {"split_by_problem": 1, **AFTER_SPLIT}
+
+
+def test_edited_raw_data_reruns_everything_after_it(smoke_workdir):
+    raw = smoke_workdir / "resources/sample/bee/chat.jsonl"
+    original = raw.read_text()
+    try:
+        raw.write_text(original + original.splitlines()[0].replace('"name": "', '"name": "copy of ') + "\n")
+        assert planned_rules(smoke_workdir, "smoke") == {
+            "filter_rows": 1, "count_tokens": 1, "audit_lengths": 1, "split_by_problem": 1, **AFTER_SPLIT
+        }
+    finally:
+        raw.write_text(original)
+
+
+def test_chat_template_reruns_the_tokenizer_and_everything_it_touches(smoke_workdir):
+    """The tiny model's tokenizer carries the template: the token counts, the verl check (it
+    trains the tiny model) and the training change; the filter does not."""
+    template = smoke_workdir / "resources/chat_template.jinja"
+    original = template.read_text()
+    try:
+        template.write_text(original.replace("You are a helpful assistant.", "You are helpful."))
+        assert planned_rules(smoke_workdir, "smoke") == {
+            "tiny_model": 1, "count_tokens": 1, "audit_lengths": 1, "split_by_problem": 1, "verl_check": 1,
+            **AFTER_SPLIT,
+        }
+    finally:
+        template.write_text(original)
+
+
+def test_logging_only_setting_reruns_training_bookkeeping_not_training(smoke_workdir):
+    """A W&B name reaches the train rule through its params, so Snakemake reruns it and what follows.
+    The checkpoint fingerprint leaves logging out: the rerun launches no training (tests/test_train.py
+    shows a rerun after completion trains nothing) and the export and eval redo their work."""
+    override = write_config_override(
+        smoke_workdir, {"runs": {"smoke": {"train": {"trainer": {"project_name": "renamed"}}}}}
+    )
+    assert planned_rules(smoke_workdir, "smoke", "--configfile", override) == AFTER_SPLIT
+
+
+def test_upgraded_verl_reruns_the_check_and_what_depends_on_it(smoke_workdir, tmp_path):
+    """verl_check's params hold the installed versions: an upgrade (here a metadata stub that shadows
+    the installed verl's) reruns the check, then training (which launches nothing: same fingerprint)."""
+    stub = tmp_path / "site" / "verl-0.9.2.dist-info"
+    stub.mkdir(parents=True)
+    (stub / "METADATA").write_text("Metadata-Version: 2.1\nName: verl\nVersion: 0.9.2\n")
+    plan = planned_rules(smoke_workdir, "smoke", env={"PYTHONPATH": str(tmp_path / "site")})
+    assert plan == {"verl_check": 1, **AFTER_SPLIT}
+
+
+def test_a_moved_project_reruns_nothing(smoke_workdir, tmp_path):
+    moved = shutil.copytree(smoke_workdir, tmp_path / "elsewhere", symlinks=True,
+                            ignore=shutil.ignore_patterns("checkpoints"))
+    assert planned_rules(moved, "smoke") == {}
 
 
 def test_touching_scripts_reruns_nothing(smoke_workdir):

@@ -1,6 +1,7 @@
 import copy
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -83,10 +84,16 @@ def filter_settings(wildcards):
     )
 
 
-def scripts(*names):
-    """Paths of a job's script and the modules it imports. Declared as inputs, so an edit reruns
-    the job and a touch does not (inputs under 1 MB are compared by checksum)."""
-    return [str(SCRIPTS / name) for name in names]
+# The frame shared by every script (arguments, logging, errors, provenance records)
+FRAME = ("cli.py", "provenance.py", "package_versions.py", "model_files.py")
+
+
+def scripts(script, *modules):
+    """Paths of a job's script, the modules it imports and the shared frame. Declared as inputs,
+    so an edit reruns the job and a touch does not (inputs under 1 MB are compared by checksum).
+    Relative to the working directory, so a moved or cloned project reruns nothing."""
+    names = dict.fromkeys((script, *modules, *FRAME))
+    return [os.path.relpath(SCRIPTS / name) for name in names]
 
 
 def model_key(run):
@@ -177,3 +184,35 @@ def run_outputs(run):
 
 def train_settings(wildcards):
     return json.dumps(RUN_CONFIG[wildcards.run]["train"], sort_keys=True)
+
+
+def provenance_records(wildcards):
+    """Every job's provenance record behind a run's results, in data order."""
+    run = wildcards.run
+    stages = (
+        "filter_rows",
+        "count_tokens",
+        "audit_lengths",
+        "split_by_problem",
+        "train_sft",
+        "export",
+        "smoke_eval",
+    )
+    return [
+        f"results/models/{model_key(run)}/provenance.json",
+        "results/provenance/verl_check.json",
+    ] + [f"results/{run}/provenance/{stage}.json" for stage in stages]
+
+
+def nodes(wildcards):
+    return RUN_CONFIG[wildcards.run]["train"]["nodes"]
+
+
+def gpus_per_node(wildcards, resources):
+    """On one node, the GPUs Snakemake granted (it scales `gpu` down to --resources gpu=M); on
+    several, train.gpus on each."""
+    return (
+        resources.gpu
+        if nodes(wildcards) == 1
+        else RUN_CONFIG[wildcards.run]["train"]["gpus"]
+    )

@@ -6,11 +6,12 @@ rule filter_rows:
     input:
         raw=raw_files,
         benchmarks=lambda w: RUN_CONFIG[w.run]["filter"]["decontaminate"]["benchmarks"],
-        code=scripts("filter_rows.py", "cli.py", "raw_bee.py", "decontaminate.py"),
+        code=scripts("filter_rows.py", "raw_bee.py", "decontaminate.py"),
     output:
         filtered="results/{run}/data/filtered.parquet",
         rejected="results/{run}/data/rejected.parquet",
         report="results/{run}/data/filter_report.json",
+        provenance="results/{run}/provenance/filter_rows.json",
     log:
         "results/{run}/logs/filter_rows.log",
     conda:
@@ -22,7 +23,7 @@ rule filter_rows:
     shell:
         "python {input.code[0]} --raw {input.raw:q} --settings {params.settings:q}"
         " --filtered {output.filtered} --rejected {output.rejected} --report {output.report}"
-        " --log {log}"
+        " --provenance {output.provenance} --log {log}"
 
 
 # Count every row's tokens with the run's tokenizer and chat template, as verl will.
@@ -30,9 +31,10 @@ rule count_tokens:
     input:
         filtered="results/{run}/data/filtered.parquet",
         model=model_manifest,
-        code=scripts("token_lengths.py", "cli.py"),
+        code=scripts("token_lengths.py"),
     output:
         lengths="results/{run}/audit/lengths.parquet",
+        provenance="results/{run}/provenance/count_tokens.json",
     log:
         "results/{run}/logs/count_tokens.log",
     conda:
@@ -43,14 +45,14 @@ rule count_tokens:
         "[{wildcards.run}] counting tokens"
     shell:
         "python {input.code[0]} --filtered {input.filtered} --model-manifest {input.model}"
-        " {params.trust_remote_code} --lengths {output.lengths} --log {log}"
+        " {params.trust_remote_code} --lengths {output.lengths} --provenance {output.provenance} --log {log}"
 
 
 # Percentiles against max_length, the over-length policy's effect, and the training plan.
 rule audit_lengths:
     input:
         lengths="results/{run}/audit/lengths.parquet",
-        code=scripts("audit_lengths.py", "cli.py", "training_plan.py"),
+        code=scripts("audit_lengths.py", "training_plan.py"),
     output:
         report="results/{run}/audit/audit_report.json",
         histogram=report(
@@ -59,6 +61,7 @@ rule audit_lengths:
             category="{run}",
             subcategory="data",
         ),
+        provenance="results/{run}/provenance/audit_lengths.json",
     log:
         "results/{run}/logs/audit_lengths.log",
     conda:
@@ -69,7 +72,7 @@ rule audit_lengths:
         "[{wildcards.run}] auditing token lengths"
     shell:
         "python {input.code[0]} --lengths {input.lengths} --settings {params.settings:q}"
-        " --report {output.report} --histogram {output.histogram} --log {log}"
+        " --report {output.report} --histogram {output.histogram} --provenance {output.provenance} --log {log}"
 
 
 # Split by problem into the train and validation parquet files verl reads.
@@ -77,11 +80,12 @@ rule split_by_problem:
     input:
         filtered="results/{run}/data/filtered.parquet",
         lengths="results/{run}/audit/lengths.parquet",
-        code=scripts("split_by_problem.py", "cli.py"),
+        code=scripts("split_by_problem.py"),
     output:
         train="results/{run}/data/sft_train.parquet",
         val="results/{run}/data/sft_val.parquet",
         report="results/{run}/data/split_report.json",
+        provenance="results/{run}/provenance/split_by_problem.json",
     log:
         "results/{run}/logs/split_by_problem.log",
     conda:
@@ -93,4 +97,4 @@ rule split_by_problem:
     shell:
         "python {input.code[0]} --filtered {input.filtered} --lengths {input.lengths}"
         " --settings {params.settings:q} --train {output.train} --val {output.val}"
-        " --report {output.report} --log {log}"
+        " --report {output.report} --provenance {output.provenance} --log {log}"

@@ -8,10 +8,11 @@ rule smoke_eval:
         export="results/{run}/export.json",
         base=model_manifest,
         val="results/{run}/data/sft_val.parquet",
-        code=scripts("evaluate.py", "cli.py", "humaneval.py", "sandbox.py"),
+        code=scripts("evaluate.py", "humaneval.py", "sandbox.py"),
     output:
         report="results/{run}/eval/smoke.json",
         samples="results/{run}/eval/samples.jsonl",
+        provenance="results/{run}/provenance/smoke_eval.json",
     log:
         "results/{run}/logs/smoke_eval.log",
     conda:
@@ -27,7 +28,7 @@ rule smoke_eval:
         "python {input.code[0]} --base-manifest {input.base} --finetuned {input.finetuned}"
         " --val-files {input.val} --max-length {params.max_length}"
         " --settings {params.settings:q} --report {output.report}"
-        " --samples {output.samples} --log {log}"
+        " --samples {output.samples} --provenance {output.provenance} --log {log}"
 
 
 # One page per run for `snakemake --report`: data, training, export and eval numbers.
@@ -39,7 +40,8 @@ rule summarise_run:
         done="results/{run}/train/done.json",
         export_report="results/{run}/export.json",
         eval_report="results/{run}/eval/smoke.json",
-        code=scripts("summarise_run.py", "cli.py"),
+        provenance=provenance_records,
+        code=scripts("summarise_run.py"),
     output:
         report(
             "results/{run}/summary.html",
@@ -58,4 +60,5 @@ rule summarise_run:
         " --filter-report {input.filter_report} --audit-report {input.audit_report}"
         " --split-report {input.split_report} --done {input.done}"
         " --export-report {input.export_report} --eval-report {input.eval_report}"
+        " --provenance-records {input.provenance:q}"
         " --out {output} --log {log}"

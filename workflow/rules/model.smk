@@ -6,9 +6,10 @@
 rule tiny_model:
     input:
         chat_template="resources/chat_template.jinja",
-        code=scripts("build_tiny_model.py", "cli.py", "model_files.py"),
+        code=scripts("build_tiny_model.py"),
     output:
         manifest="results/models/tiny/manifest.json",
+        provenance="results/models/tiny/provenance.json",
     log:
         "results/models/logs/tiny_model.log",
     conda:
@@ -19,15 +20,16 @@ rule tiny_model:
         "building the embedded tiny model"
     shell:
         "python {input.code[0]} --settings {params.settings:q}"
-        " --chat-template {input.chat_template} --manifest {output.manifest} --log {log}"
+        " --chat-template {input.chat_template} --manifest {output.manifest} --provenance {output.provenance} --log {log}"
 
 
 # The hub model at its pinned revision, downloaded once (resumable; a failure deletes nothing).
 rule download_model:
     input:
-        code=scripts("fetch_model.py", "cli.py", "model_files.py"),
+        code=scripts("fetch_model.py"),
     output:
         manifest="results/models/hub/{model}/manifest.json",
+        provenance="results/models/hub/{model}/provenance.json",
     log:
         "results/models/logs/download_{model}.log",
     conda:
@@ -39,15 +41,16 @@ rule download_model:
         "downloading {params.hub_id}@{params.revision} from the Hugging Face hub"
     shell:
         "python {input.code[0]} --hub-id {params.hub_id} --revision {params.revision}"
-        " --manifest {output.manifest} --log {log}"
+        " --manifest {output.manifest} --provenance {output.provenance} --log {log}"
 
 
 # A model already on disk (model.source: local), described in place.
 rule describe_local_model:
     input:
-        code=scripts("fetch_model.py", "cli.py", "model_files.py"),
+        code=scripts("fetch_model.py"),
     output:
         manifest="results/models/local/{model}/manifest.json",
+        provenance="results/models/local/{model}/provenance.json",
     log:
         "results/models/logs/local_{model}.log",
     conda:
@@ -57,4 +60,4 @@ rule describe_local_model:
     message:
         "describing the local model {params.path}"
     shell:
-        "python {input.code[0]} --local-path {params.path:q} --manifest {output.manifest} --log {log}"
+        "python {input.code[0]} --local-path {params.path:q} --manifest {output.manifest} --provenance {output.provenance} --log {log}"

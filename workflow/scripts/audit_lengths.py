@@ -79,8 +79,8 @@ def main(args):
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    p.add_argument("--lengths", required=True)
+    cli.inputs(p, "--lengths", required=True)
     p.add_argument("--settings", required=True, help="JSON: {over_length, val_ratio, train}")
-    p.add_argument("--report", required=True)
-    p.add_argument("--histogram", required=True)
+    cli.outputs(p, "--report", required=True)
+    cli.outputs(p, "--histogram", required=True)
     cli.run(main, p)

@@ -78,6 +78,6 @@ def main(args):
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     p.add_argument("--settings", required=True, help="JSON: tiny_model settings")
-    p.add_argument("--chat-template", required=True)
-    p.add_argument("--manifest", required=True, help="manifest.json; the model goes to hf/ beside it")
+    cli.inputs(p, "--chat-template", required=True)
+    cli.outputs(p, "--manifest", required=True, help="manifest.json; the model goes to hf/ beside it")
     cli.run(main, p)

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 log = logging.getLogger("pipeline")
@@ -19,10 +20,33 @@ class PipelineError(Exception):
 def parser(description):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--log", help="the rule's log file")
+    p.add_argument("--provenance", help="write the job's provenance record (provenance.py) here")
+    p.files = {"inputs": [], "outputs": []}  # argument names that hold the job's files
     return p
 
 
+def inputs(p, *flags, **kwargs):
+    """Arguments naming files the job reads (hashed into its provenance record)."""
+    for flag in flags:
+        p.files["inputs"].append(p.add_argument(flag, **kwargs).dest)
+
+
+def outputs(p, *flags, **kwargs):
+    """Arguments naming files the job writes (hashed into its provenance record)."""
+    for flag in flags:
+        p.files["outputs"].append(p.add_argument(flag, **kwargs).dest)
+
+
+def _paths(args, names):
+    paths = []
+    for name in names:
+        value = getattr(args, name)
+        paths += value if isinstance(value, list) else [value] if value else []
+    return paths
+
+
 def run(body, argparser, argv=None):
+    started = time.time()
     args = argparser.parse_args(argv)
     handlers = [logging.StreamHandler(sys.stderr)]
     if args.log:
@@ -38,6 +62,13 @@ def run(body, argparser, argv=None):
     )
     try:
         body(args)
+        if args.provenance:
+            import provenance
+
+            write_json(args.provenance, provenance.record(
+                sys.argv if argv is None else [sys.argv[0], *argv], _paths(args, argparser.files["inputs"]),
+                _paths(args, argparser.files["outputs"]), started, time.time(),
+            ))
     except PipelineError as e:
         log.error("%s", e)
         sys.exit(1)

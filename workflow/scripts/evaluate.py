@@ -163,11 +163,11 @@ def main(args):
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    p.add_argument("--base-manifest", required=True, help="the base model's manifest")
-    p.add_argument("--finetuned", required=True, help="the exported hf_model directory")
-    p.add_argument("--val-files", required=True)
+    cli.inputs(p, "--base-manifest", required=True, help="the base model's manifest")
+    cli.inputs(p, "--finetuned", required=True, help="the exported hf_model directory")
+    cli.inputs(p, "--val-files", required=True)
     p.add_argument("--max-length", type=int, required=True, help="train.data.max_length (verl's truncation)")
     p.add_argument("--settings", required=True, help="JSON: the run's eval settings")
-    p.add_argument("--report", required=True)
-    p.add_argument("--samples", required=True)
+    cli.outputs(p, "--report", required=True)
+    cli.outputs(p, "--samples", required=True)
     cli.run(main, p)

@@ -140,10 +140,10 @@ def main(args):
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    p.add_argument("--done", required=True, help="the train rule's done.json")
-    p.add_argument("--model-manifest", required=True, help="the base model's manifest")
-    p.add_argument("--val-files", required=True, help="rows for the probe batch")
+    cli.inputs(p, "--done", required=True, help="the train rule's done.json")
+    cli.inputs(p, "--model-manifest", required=True, help="the base model's manifest")
+    cli.inputs(p, "--val-files", required=True, help="rows for the probe batch")
     p.add_argument("--dtype", choices=sorted(DTYPES), required=True)
-    p.add_argument("--out-dir", required=True)
-    p.add_argument("--report", required=True)
+    cli.outputs(p, "--out-dir", required=True)
+    cli.outputs(p, "--report", required=True)
     cli.run(main, p)

@@ -74,5 +74,5 @@ if __name__ == "__main__":
     source.add_argument("--hub-id")
     source.add_argument("--local-path")
     p.add_argument("--revision", help="with --hub-id: the commit sha to fetch")
-    p.add_argument("--manifest", required=True)
+    cli.outputs(p, "--manifest", required=True)
     cli.run(main, p)

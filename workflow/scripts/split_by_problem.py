@@ -110,10 +110,10 @@ def main(args):
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    p.add_argument("--filtered", required=True)
-    p.add_argument("--lengths", required=True)
+    cli.inputs(p, "--filtered", required=True)
+    cli.inputs(p, "--lengths", required=True)
     p.add_argument("--settings", required=True, help="JSON: {val_ratio, seed, min_val_rows, over_length, max_length}")
-    p.add_argument("--train", required=True)
-    p.add_argument("--val", required=True)
-    p.add_argument("--report", required=True)
+    cli.outputs(p, "--train", required=True)
+    cli.outputs(p, "--val", required=True)
+    cli.outputs(p, "--report", required=True)
     cli.run(main, p)

@@ -35,7 +35,17 @@ def eval_rows(ev):
     return rows
 
 
-def summary_page(run, filtered, audit, split, done, export, ev):
+def provenance_rows(records):
+    rows = []
+    for path, r in records:
+        git = r["git"]["commit"][:10] + (" (dirty)" if r["git"]["dirty"] else "") if r["git"]["commit"] else "no git"
+        model = r["model"] or {}
+        rows.append((path, r["started"], r["seconds"], git, r["host"]["device"],
+                     model.get("hub_id") or model.get("path") or "", len(r["inputs"]) + len(r["code"])))
+    return rows
+
+
+def summary_page(run, filtered, audit, split, done, export, ev, records):
     parts = [f"<h1>Run {html.escape(run)}</h1>"]
     parts.append("<h2>Filter</h2>" + table(
         ["rows", "count"],
@@ -69,13 +79,19 @@ def summary_page(run, filtered, audit, split, done, export, ev):
         f"{ev['backend']} on {ev['device']}</p>"
         + table(["metric", "base", "fine-tuned", "change"], eval_rows(ev))
     )
+    parts.append(
+        "<h2>Provenance</h2><p>Each job's record (inputs and code by sha256, settings, packages, git commit, "
+        "device, times):</p>"
+        + table(["record", "started (UTC)", "seconds", "git", "device", "model", "files hashed"], provenance_rows(records))
+    )
     return f"<!doctype html><html><head><meta charset='utf-8'><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
 
 
 def main(args):
     load = lambda p: json.load(open(p))  # noqa: E731
+    records = [(p, load(p)) for p in args.provenance_records]
     page = summary_page(args.run, load(args.filter_report), load(args.audit_report), load(args.split_report),
-                        load(args.done), load(args.export_report), load(args.eval_report))
+                        load(args.done), load(args.export_report), load(args.eval_report), records)
     with open(args.out, "w") as f:
         f.write(page)
     log.info("summary of run %s written to %s", args.run, args.out)
@@ -84,6 +100,8 @@ def main(args):
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     p.add_argument("--run", required=True)
-    for name in ("filter-report", "audit-report", "split-report", "done", "export-report", "eval-report", "out"):
-        p.add_argument(f"--{name}", required=True)
+    cli.inputs(p, "--filter-report", "--audit-report", "--split-report", "--done", "--export-report",
+               "--eval-report", required=True)
+    cli.inputs(p, "--provenance-records", nargs="+", required=True)
+    cli.outputs(p, "--out", required=True)
     cli.run(main, p)

@@ -1,0 +1,79 @@
+"""From scratch, the smoke run reproduces itself: a second run in a fresh copy of the workflow gives
+byte-identical data files, token audit and exported weights, the same training curve step for
+step, the same eval, and provenance records that differ only in the fields they declare
+not reproducible (times, the host)."""
+
+import json
+
+import pytest
+from conftest import copy_workflow, snakemake
+
+import provenance
+
+BYTE_IDENTICAL = [
+    "results/smoke/data/filtered.parquet",
+    "results/smoke/data/rejected.parquet",
+    "results/smoke/data/filter_report.json",
+    "results/smoke/audit/lengths.parquet",
+    "results/smoke/audit/audit_report.json",
+    "results/smoke/data/sft_train.parquet",
+    "results/smoke/data/sft_val.parquet",
+    "results/smoke/data/split_report.json",
+    "results/models/tiny/hf/model.safetensors",
+    "results/smoke/hf_model/model.safetensors",
+    "results/smoke/export.json",
+]
+# Per-step metrics that measure time or the host, not the training.
+TIMING_METRICS = {"step_seconds", "train/mfu", "perf/cpu_memory_used_gb"}
+
+
+@pytest.fixture(scope="module")
+def rerun(smoke_workdir, tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("rerun"))
+    snakemake(workdir, "smoke")
+    return workdir
+
+
+@pytest.mark.parametrize("path", BYTE_IDENTICAL)
+def test_outputs_are_byte_identical(smoke_workdir, rerun, path):
+    assert (rerun / path).read_bytes() == (smoke_workdir / path).read_bytes()
+
+
+def test_training_curve_is_identical_step_for_step(smoke_workdir, rerun):
+    def curve(workdir):
+        rows = [json.loads(x) for x in (workdir / "results/smoke/train/metrics.jsonl").read_text().splitlines()]
+        return [{k: v for k, v in r.items() if k not in TIMING_METRICS} for r in rows]
+
+    first, second = curve(smoke_workdir), curve(rerun)
+    assert len(first) == 10 and first == second
+
+
+def test_eval_is_identical_but_for_timings(smoke_workdir, rerun):
+    def results(workdir):
+        report = json.loads((workdir / "results/smoke/eval/smoke.json").read_text())
+        for label in ("base", "finetuned"):
+            report[label].pop("seconds")
+        return report
+
+    assert results(rerun) == results(smoke_workdir)
+    samples = "results/smoke/eval/samples.jsonl"
+    assert (rerun / samples).read_bytes() == (smoke_workdir / samples).read_bytes()
+
+
+def test_provenance_differs_only_where_it_says_so(smoke_workdir, rerun):
+    records = sorted(p.relative_to(smoke_workdir) for p in (smoke_workdir / "results").rglob("provenance*/*.json"))
+    records += [p.relative_to(smoke_workdir) for p in (smoke_workdir / "results/models").rglob("provenance.json")]
+    assert len(records) >= 9
+    for path in records:
+        a, b = (json.loads((w / path).read_text()) for w in (smoke_workdir, rerun))
+        assert a["not_reproducible"] == list(provenance.NOT_REPRODUCIBLE)
+        for field in set(a) - set(provenance.NOT_REPRODUCIBLE) - {"inputs", "outputs"}:
+            assert a[field] == b[field], f"{path}: {field}"
+        # Files that hold wall times (train/done.json, eval/smoke.json, summary.html) differ between the
+        # runs, and so do their hashes; every other input and output is the same file.
+        for files in ("inputs", "outputs"):
+            assert a[files].keys() == b[files].keys(), f"{path}: {files}"
+            for name, digest in a[files].items():
+                if name in BYTE_IDENTICAL:
+                    assert b[files][name] == digest, f"{path}: {name}"
+        assert a["git"]["commit"] is None or len(a["git"]["commit"]) == 40
