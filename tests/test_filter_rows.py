@@ -1,4 +1,7 @@
+import functools
 import json
+import random
+import re
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -8,7 +11,7 @@ from conftest import ROOT
 
 import filter_rows
 from cli import PipelineError
-from raw_bee import check_schema, normalise_language
+from raw_bee import check_schema, iter_chunks, normalise_language
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 COLUMNS = CONFIG["data"]["columns"]
@@ -164,3 +167,47 @@ def test_filtered_rows_are_chat_that_verl_reads(smoke_workdir):
     for messages in table["messages"].to_pylist():
         assert [m["role"] for m in messages][-1] == "assistant"
         assert all(set(m) == {"role", "content"} and m["content"] for m in messages)
+
+
+def test_invalid_text_is_found_where_one_alternation_finds_it():
+    one_pattern = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]|Ã[\u0080-\u00bf]|â€")
+    rng = random.Random(0)
+    alphabet = "ab \n\tÃâ€\x80\xa9\xbf\xc0\x00\x1b\r\ufffd\ud800é™"
+    for _ in range(20000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 10)))
+        want, got = one_pattern.search(text), filter_rows.first_invalid_text(text)
+        assert (got.start(), got.group()) == (want.start(), want.group()) if want else got is None, text
+
+
+def test_results_do_not_depend_on_how_rows_are_chunked(tmp_path, monkeypatch):
+    """The checks run on chunks in worker processes; duplicates are found across chunks, the
+    first copy wins, and every output is the same as when all rows are in one chunk."""
+    bench = write_jsonl(tmp_path / "bench.jsonl", [{"question": "# frobnicate the wibble with quux"}])
+    f = json.loads(json.dumps(FILTER))
+    f["decontaminate"].update(ngram=4, humaneval=False, benchmarks=[str(bench)])
+    records = [
+        row(name=f"P{i}", solution=f"a, b = map(int, input().split())\nprint(a + b + {i})\n") for i in range(10)
+    ]
+    records[3] = row(name="P1 again", solution=records[1]["solution"].replace("\n", "  \r\n"))
+    records[5]["solution"] += "# frobnicate the wibble with quux\n"
+    records[7] = dict(records[2], language="py")
+    records[8] = row(solution="print 'python 2'")
+    records[9] = dict(records[1])
+    lines = [json.dumps(r) for r in records]
+    lines.insert(6, "{not json")
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+
+    one_chunk = run_filter(tmp_path, [path], f=f)
+    monkeypatch.setattr(filter_rows, "iter_chunks", functools.partial(iter_chunks, chunk_rows=3))
+    small_chunks = run_filter(tmp_path, [path], f=f)
+    for a, b in zip(one_chunk[1:], small_chunks[1:]):
+        assert a.to_pylist() == b.to_pylist()
+    assert one_chunk[0] == small_chunks[0]
+    report, kept, rejected = small_chunks
+    assert report["in"] == 11 and report["kept"] == 5
+    assert kept["name"].to_pylist() == ["P0", "P1", "P2", "P4", "P6"]
+    assert list(zip(rejected["line"].to_pylist(), rejected["reason"].to_pylist())) == [
+        (4, "duplicate"), (6, "contaminated"), (7, "malformed_row"), (9, "duplicate"), (10, "syntax_error"),
+        (11, "duplicate"),
+    ]

@@ -1,29 +1,65 @@
 import json
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
 from token_lengths import load_tokenizer, token_counts
 
 
-def test_counts_equal_verl_datasets_on_every_sample_row(smoke_workdir):
-    """The audit's batched counts are what verl's MultiTurnSFTDataset builds for each row."""
+def tiny_tokenizer(smoke_workdir):
+    model_dir = json.loads((smoke_workdir / "results/models/tiny/manifest.json").read_text())["path"]
+    return load_tokenizer(smoke_workdir / model_dir, trust_remote_code=False)
+
+
+def verl_lengths(parquet, tokenizer):
+    """len(input_ids) of every row of verl's own MultiTurnSFTDataset."""
     from verl.utils.dataset.multiturn_sft_dataset import MultiTurnSFTDataset
 
-    model_dir = json.loads((smoke_workdir / "results/models/tiny/manifest.json").read_text())["path"]
-    tokenizer = load_tokenizer(smoke_workdir / model_dir, trust_remote_code=False)
-    filtered = smoke_workdir / "results/smoke/data/filtered.parquet"
     config = OmegaConf.create(
         {"max_length": 10**6, "truncation": "error", "pad_mode": "no_padding", "messages_key": "messages"}
     )
-    dataset = MultiTurnSFTDataset(parquet_files=str(filtered), tokenizer=tokenizer, config=config)
-    verl_counts = [len(dataset[i]["input_ids"]) for i in range(len(dataset))]
+    dataset = MultiTurnSFTDataset(parquet_files=str(parquet), tokenizer=tokenizer, config=config)
+    return [len(dataset[i]["input_ids"]) for i in range(len(dataset))]
+
+
+def test_counts_equal_verl_datasets_on_every_sample_row(smoke_workdir):
+    """The audit's batched counts are what verl's MultiTurnSFTDataset builds for each row."""
+    tokenizer = tiny_tokenizer(smoke_workdir)
+    filtered = smoke_workdir / "results/smoke/data/filtered.parquet"
+    verl_counts = verl_lengths(filtered, tokenizer)
 
     lengths = pq.read_table(smoke_workdir / "results/smoke/audit/lengths.parquet")
     assert lengths["n_tokens"].to_pylist() == verl_counts
     assert lengths["row_id"].to_pylist() == pq.read_table(filtered)["row_id"].to_pylist()
     direct = token_counts(tokenizer, pq.read_table(filtered)["messages"].to_pylist()[:5])
     assert direct == verl_counts[:5]
+
+
+def test_counts_equal_verl_on_shared_turns_and_multi_turn_chats(smoke_workdir, tmp_path):
+    """Each distinct turn is tokenized once; where it sits in a chat (first or later, after a
+    system turn or not) still decides whether verl cuts the template's system prefix."""
+    tokenizer = tiny_tokenizer(smoke_workdir)
+    system = {"role": "system", "content": "You solve problems."}
+    statement = {"role": "user", "content": "Print the sum of two integers.\n\nInput: a and b."}
+    follow_up = {"role": "user", "content": "Now read them from one line."}
+
+    def answer(code):
+        return {"role": "assistant", "content": f"```python\n{code}\n```"}
+
+    conversations = [
+        [statement, answer("print(int(input()) + int(input()))")],
+        [statement, answer("a = int(input())\nb = int(input())\nprint(a + b)")],
+        [system, statement, answer("print(sum(int(input()) for _ in range(2)))")],
+        [system, statement, answer("print(1)"), follow_up, answer("print(sum(map(int, input().split())))")],
+        [statement, answer("print(1)"), follow_up, answer("print(sum(map(int, input().split())))")],
+        [follow_up, answer("print(1)"), statement, answer("print(1)")],  # the same turns, elsewhere
+        [statement, answer("print(1)"), system, follow_up, answer("x")],  # a system turn later on
+        [{"role": "user", "content": "x"}, {"role": "assistant", "content": "x"}],  # same text, two roles
+    ]
+    parquet = tmp_path / "chats.parquet"
+    pq.write_table(pa.table({"messages": conversations}), parquet)
+    assert token_counts(tokenizer, conversations) == verl_lengths(parquet, tokenizer)
 
 
 def test_audit_report_matches_the_lengths(smoke_workdir, expected_rejections):

@@ -6,6 +6,7 @@ n-gram, so a hash collision can never reject a clean row."""
 
 import gzip
 import json
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -61,50 +62,51 @@ class NgramIndex:
                 self.vocab.setdefault(token, len(self.vocab) + 1)  # 0 means "not in any benchmark"
             for i in range(len(tokens) - n + 1):
                 self.ngrams.add(tuple(tokens[i : i + n]))
-        self.hashes = np.unique(
-            np.array([self._hash_one(g) for g in self.ngrams], dtype=np.uint64)
-        )
-
-    def _hash_one(self, ngram):
-        ids = np.array([self.vocab[t] for t in ngram], dtype=np.uint64)
-        return self._rolling(ids)[0]
-
-    def _rolling(self, ids):
-        count = len(ids) - self.n + 1
-        h = np.zeros(max(count, 0), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for k in range(self.n):
-                h = h * _BASE + ids[k : k + count]
-        return h
+        ngram_ids = np.array([self.vocab[t] for ngram in self.ngrams for t in ngram], dtype=np.uint64)
+        self.hashes = np.unique(_window_hashes(ngram_ids, np.arange(0, len(ngram_ids), n), n))
 
     def first_overlap(self, texts):
-        """For each text, the first benchmark n-gram it contains (joined by spaces), or None."""
+        """For each text, the first benchmark n-gram it contains (joined by spaces), or None.
+        A text may be a tuple of parts, read as joined by whitespace: a part that several texts
+        share (a problem statement) is then split and looked up once."""
         found = [None] * len(texts)
         if not self.ngrams:
             return found
-        token_lists = [t.split() for t in texts]
-        lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
-        ids = np.fromiter(
-            (self.vocab.get(tok, 0) for tokens in token_lists for tok in tokens),
-            dtype=np.uint64,
-            count=int(lengths.sum()),
-        )
+        rows = [(text,) if isinstance(text, str) else text for text in texts]
+        part_ids = {}  # part -> the vocabulary ids of its tokens
+        for parts in rows:
+            for part in parts:
+                if part not in part_ids:
+                    part_ids[part] = np.fromiter(map(self.vocab.get, part.split(), repeat(0)), dtype=np.uint64)
+        lengths = np.array([sum(len(part_ids[part]) for part in parts) for parts in rows], dtype=np.int64)
+        ids = np.concatenate([part_ids[part] for parts in rows for part in parts] or [np.zeros(0, np.uint64)])
         if len(ids) < self.n:
             return found
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        hashes = self._rolling(ids)
-        pos = np.arange(len(hashes))
+        starts = np.cumsum(lengths) - lengths
+        # Only windows of n tokens that all occur in some benchmark and stay inside one row can
+        # match; they are few, so only they are hashed and looked up.
+        unknown = np.concatenate(([0], np.cumsum(ids == 0)))
+        pos = np.flatnonzero(unknown[self.n :] == unknown[: len(unknown) - self.n])
         owner = np.searchsorted(starts, pos, side="right") - 1
         inside = pos + self.n <= starts[owner] + lengths[owner]
-        unknown = np.concatenate(([0], np.cumsum(ids == 0)))
-        known = unknown[pos + self.n] == unknown[pos]
-        candidates = np.flatnonzero(inside & known & np.isin(hashes, self.hashes))
-        for p in candidates:
-            row = int(owner[p])
+        pos, owner = pos[inside], owner[inside]
+        hashes = _window_hashes(ids, pos, self.n)
+        slot = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        hit = self.hashes[slot] == hashes
+        for p, row in zip(pos[hit].tolist(), owner[hit].tolist()):
             if found[row] is not None:
                 continue
-            offset = int(p - starts[row])
-            ngram = tuple(token_lists[row][offset : offset + self.n])
+            offset = p - int(starts[row])
+            ngram = tuple(" ".join(rows[row]).split()[offset : offset + self.n])
             if ngram in self.ngrams:
                 found[row] = " ".join(ngram)
         return found
+
+
+def _window_hashes(ids, starts, n):
+    """The polynomial rolling hash (mod 2**64) of the n ids from each start."""
+    hashes = np.zeros(len(starts), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            hashes = hashes * _BASE + ids[starts + k]
+    return hashes

@@ -34,8 +34,21 @@ class RawRow:
     row_id: int  # position in the whole input, in file order
     file: str
     line: int  # 1-based line (JSONL) or row (Parquet) within the file
-    fields: dict | None  # None when the line is not a JSON object
+    source: dict | str  # a Parquet record, or a JSONL line not yet parsed (see row_fields)
     raw_text: str  # the row as JSON text, kept for rejected.parquet
+
+
+def row_fields(source):
+    """A row's fields from its RawRow.source; None when a JSONL line is not a JSON object.
+    JSONL lines are parsed here rather than when read, so that filter_rows' worker processes
+    do it and the rows travel to them as plain text."""
+    if isinstance(source, dict):
+        return source
+    try:
+        record = json.loads(source)
+    except json.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _first_jsonl_record(path):
@@ -93,8 +106,8 @@ def iter_chunks(paths, chunk_rows=8192):
     row_id = 0
     chunk = []
     for path in paths:
-        for line_no, fields, raw_text in _iter_file(Path(path)):
-            chunk.append(RawRow(row_id, str(path), line_no, fields, raw_text))
+        for line_no, source, raw_text in _iter_file(Path(path)):
+            chunk.append(RawRow(row_id, str(path), line_no, source, raw_text))
             row_id += 1
             if len(chunk) == chunk_rows:
                 yield chunk
@@ -113,10 +126,6 @@ def _iter_file(path):
         return
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for line_no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                record = None
-            yield line_no, record if isinstance(record, dict) else None, line.rstrip("\n")
+            if line.strip():
+                text = line.rstrip("\n")
+                yield line_no, text, text

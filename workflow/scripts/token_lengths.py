@@ -1,7 +1,9 @@
 """Rule count_tokens: the token length of every filtered row, exactly as verl's
-MultiTurnSFTDataset will see it: the model's chat template applied to the whole conversation,
-tokenized without extra special tokens (verl checks that this equals its per-turn tokenization,
-and refuses rows where it does not). Batched through the fast tokenizer, not a Python loop."""
+MultiTurnSFTDataset builds its input_ids: each turn rendered alone with the model's chat template
+and tokenized, less the template's system-prompt prefix on turns after the first, concatenated
+(verl checks that this equals the whole conversation's tokenization, and refuses rows where it
+does not). Each distinct turn is tokenized once, batched through the fast tokenizer: all
+solutions of a problem share their user turn."""
 
 import json
 import logging
@@ -27,11 +29,39 @@ def load_tokenizer(model_dir, trust_remote_code):
     return tokenizer
 
 
-def token_counts(tokenizer, conversations):
-    """Token counts of conversations (lists of {role, content}) under the tokenizer's chat template."""
+def _encodings(tokenizer, conversations):
+    """Conversations rendered with the chat template and tokenized as verl does (no offsets)."""
     texts = tokenizer.apply_chat_template(conversations, tokenize=False)
-    encodings = tokenizer.backend_tokenizer.encode_batch(texts, add_special_tokens=False)
-    return [len(e.ids) for e in encodings]
+    return tokenizer.backend_tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+
+
+def system_prefix_length(tokenizer):
+    """The length of verl's system_prompt (extract_system_prompt_and_generation): what the template
+    puts before a lone turn, which verl cuts from each later turn that is not a system turn.
+    Found as verl does, from one and from two empty user turns."""
+    empty = {"role": "user", "content": ""}
+    one, two = (e.ids for e in _encodings(tokenizer, [[empty], [empty, empty]]))
+    return len(one[: -(len(two) - len(one))])
+
+
+def token_counts(tokenizer, conversations):
+    """Token counts of conversations (lists of {role, content}), as len(input_ids) of verl's
+    MultiTurnSFTDataset: the sum over turns of the turn rendered alone, less the system prefix
+    on turns after the first that are not system turns."""
+    prefix = system_prefix_length(tokenizer)
+    turns = {}  # (role, content) -> position among the distinct turns
+    for messages in conversations:
+        for m in messages:
+            turns.setdefault((m["role"], m["content"]), len(turns))
+    alone = [[{"role": role, "content": content}] for role, content in turns]
+    lengths = [len(e) for e in _encodings(tokenizer, alone)]
+    return [
+        sum(
+            lengths[turns[m["role"], m["content"]]] - (prefix if i > 0 and m["role"] != "system" else 0)
+            for i, m in enumerate(messages)
+        )
+        for messages in conversations
+    ]
 
 
 def main(args):
@@ -54,8 +84,7 @@ def main(args):
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    p.add_argument("--filtered", required=True)
-    p.add_argument("--model-manifest", required=True)
+    cli.inputs(p, "--filtered", "--model-manifest", required=True)
     p.add_argument("--trust-remote-code", action="store_true")
-    p.add_argument("--lengths", required=True)
+    cli.outputs(p, "--lengths", required=True)
     cli.run(main, p)
