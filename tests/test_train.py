@@ -26,7 +26,7 @@ MAIN_TRAIN = CONFIG["train"]
 
 def smoke_train(**trainer):
     t = json.loads(json.dumps(MAIN_TRAIN))
-    t["data"]["train_batch_size"] = 4
+    t["data"].update(train_batch_size=4, use_dynamic_bsz=False)
     t["trainer"].update(total_epochs=1, total_training_steps=10, save_freq=5, test_freq=5)
     t["optim"]["lr_warmup_steps_ratio"] = 0.1
     t["trainer"].update(trainer)
@@ -53,6 +53,8 @@ def test_preflight_batch_divisibility():
     assert "train_batch_size 4 is not divisible by 3 ranks" in preflight_errors(smoke_train(), nproc=3)
     t["data"]["use_dynamic_bsz"] = True  # token-budget micro-batches: no micro-batch divisibility
     assert preflight_errors(t) == ""
+    t["data"]["max_token_len_per_gpu"] = 2048
+    assert "max_token_len_per_gpu 2048 is below max_length 4096" in preflight_errors(t)
 
 
 def test_preflight_val_smaller_than_batch():
@@ -112,12 +114,15 @@ def test_metrics_merge_across_launches(tmp_path):
 
 
 def test_overrides_carry_the_seed_settings():
+    main = json.loads(json.dumps(MAIN_TRAIN))
+    main["model"]["enable_gradient_checkpointing"] = True  # `auto` needs a GPU to resolve
     o = verl_launch.overrides(
-        MAIN_TRAIN, train_files="t.parquet", val_files="v.parquet", model_dir="m", trust_remote_code=True,
+        main, train_files="t.parquet", val_files="v.parquet", model_dir="m", trust_remote_code=True,
         ckpt_dir="c", hydra_dir="h", nproc=8, device="cuda",
     )
-    for expected in ("data.train_batch_size=128", "data.micro_batch_size_per_gpu=2", "data.max_length=4096",
-                     "data.truncation=right", "model.enable_gradient_checkpointing=True", "model.trust_remote_code=True",
+    for expected in ("data.train_batch_size=128", "data.use_dynamic_bsz=True", "data.max_token_len_per_gpu=16384",
+                     "data.max_length=4096", "data.truncation=right", "model.trust_remote_code=True",
+                     "model.use_fused_kernels=True", "model.use_liger=True", "model.enable_gradient_checkpointing=True",
                      "engine.strategy=fsdp2", "engine.model_dtype=bf16", "optim.lr=2e-05", "optim.betas=[0.9,0.95]",
                      "optim.weight_decay=0.01", "optim.lr_warmup_steps_ratio=0.05", "optim.clip_grad=1.0",
                      "optim.lr_scheduler_type=cosine", "trainer.total_epochs=2", "trainer.save_freq=500",
@@ -125,24 +130,36 @@ def test_overrides_carry_the_seed_settings():
                      "trainer.project_name=rlvr_coding_model", "trainer.n_gpus_per_node=8",
                      "trainer.logger=[file,console,wandb]",
                      "checkpoint.save_contents=[model,optimizer,extra,hf_model]",
-                     "+model.override_config.attn_implementation=sdpa"):
+                     "+model.override_config.attn_implementation=packed_varlen"):
         assert expected in o
     cpu = verl_launch.overrides(
         MAIN_TRAIN, train_files="t", val_files="v", model_dir="m", trust_remote_code=False, ckpt_dir="c",
         hydra_dir="h", nproc=1, device="cpu",
     )
     assert "engine.model_dtype=fp32" in cpu and "+engine.mixed_precision.param_dtype=fp32" in cpu
+    assert "model.use_liger=False" in cpu and "model.enable_gradient_checkpointing=False" in cpu
+
+
+def test_gradient_checkpointing_only_where_activations_do_not_fit():
+    """The memory model behind enable_gradient_checkpointing: auto, at the published shapes."""
+    h100 = 80 * 2**30
+    q15 = {"hidden_size": 1536, "intermediate_size": 8960, "num_hidden_layers": 28}
+    q7 = {"hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28}
+    assert not verl_launch.needs_checkpointing(q15, 1.54e9, 1, 16384, h100)  # measured: 47 GB peak
+    assert verl_launch.needs_checkpointing(q15, 1.54e9, 1, 32768, h100)
+    assert verl_launch.needs_checkpointing(q7, 7.62e9, 8, 16384, h100)
 
 
 def test_verl_check_rejects_unsupported_versions_and_missing_grad_norm(monkeypatch, tmp_path):
-    monkeypatch.setattr(check_verl, "installed_versions", lambda: {"verl": "0.6.1"})
+    monkeypatch.setattr(check_verl, "installed_versions", lambda: {"verl": "0.7.0"})
     p = check_verl.cli.parser("x")
     p.add_argument("--model-manifest")
     p.add_argument("--report")
     with pytest.raises(SystemExit):
         check_verl.cli.run(check_verl.main, p, ["--model-manifest", "m", "--report", str(tmp_path / "r.json"),
                                                 "--log", str(tmp_path / "log")])
-    assert "verl 0.6.1 is installed; the pipeline supports verl 0.9.x" in (tmp_path / "log").read_text()
+    assert ("verl 0.7.0 is installed; the pipeline supports verl 0.6.x (verl.trainer.fsdp_sft_trainer), "
+            "0.9.x (verl.trainer.sft_trainer)") in (tmp_path / "log").read_text()
     steps = {1: {"train/loss": 1.0, "train/lr": 1e-5, "train/grad_norm": 2.0}, 2: {"train/loss": 1.0, "train/lr": 1e-5}}
     with pytest.raises(PipelineError, match=r"step 2 logged train/grad_norm=None"):
         check_verl.check_metrics(steps)

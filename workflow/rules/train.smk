@@ -1,20 +1,25 @@
 # Training stages: verl check -> SFT under torchrun -> hf_model export.
 
 
+# verl_launch and what it loads into verl's workers: an edit of any reruns what launched them.
+VERL_LAUNCH = (
+    "verl_launch.py",
+    "verl_legacy.py",
+    "verl_cpu_platform.py",
+    "verl_worker_guard.py",
+    "packed_attention.py",
+    "untied_lm_head.py",
+)
+
+
 # Prove the installed verl runs and logs train/grad_norm: a 2-step CPU probe with the tiny model.
 rule verl_check:
     input:
         model="results/models/tiny/manifest.json",
-        code=scripts(
-            "check_verl.py",
-            "cli.py",
-            "verl_launch.py",
-            "verl_cpu_platform.py",
-            "verl_worker_guard.py",
-            "package_versions.py",
-        ),
+        code=scripts("check_verl.py", *VERL_LAUNCH),
     output:
         report="results/verl_check.json",
+        provenance="results/provenance/verl_check.json",
     log:
         "results/logs/verl_check.log",
     conda:
@@ -25,7 +30,7 @@ rule verl_check:
     message:
         "checking verl: entry point, grad_norm logging (CPU probe)"
     shell:
-        "python {input.code[0]} --model-manifest {input.model} --report {output.report} --log {log}"
+        "python {input.code[0]} --model-manifest {input.model} --report {output.report} --provenance {output.provenance} --log {log}"
 
 
 # SFT with verl's trainer under torchrun. Checkpoints live in a fingerprinted directory passed
@@ -36,15 +41,7 @@ rule train_sft:
         val="results/{run}/data/sft_val.parquet",
         model=model_manifest,
         verl_check="results/verl_check.json",
-        code=scripts(
-            "train_sft.py",
-            "cli.py",
-            "verl_launch.py",
-            "verl_cpu_platform.py",
-            "verl_worker_guard.py",
-            "training_plan.py",
-            "model_files.py",
-        ),
+        code=scripts("train_sft.py", "training_plan.py", *VERL_LAUNCH),
     output:
         done="results/{run}/train/done.json",
         metrics="results/{run}/train/metrics.jsonl",
@@ -54,24 +51,38 @@ rule train_sft:
             category="{run}",
             subcategory="training",
         ),
+        provenance="results/{run}/provenance/train_sft.json",
     log:
         "results/{run}/logs/train.log",
     conda:
         "../../envs/pipeline.yaml"
     resources:
-        gpu=lambda w: RUN_CONFIG[w.run]["train"]["gpus"],
+        # One node: `gpu` GPUs (scaled down by --resources gpu=M). Several nodes (Slurm): one task per
+        # node, launched by srun, each with train.gpus GPUs (profiles/slurm).
+        gpu=lambda w: RUN_CONFIG[w.run]["train"]["gpus"] if nodes(w) == 1 else 0,
+        nodes=nodes,
+        # One srun task per node (0: unset, so a one-node GPU job gets no per-GPU tasks).
+        tasks=lambda w: nodes(w) if nodes(w) > 1 else 0,
+        mpi=lambda w: "srun --kill-on-bad-exit=1" if nodes(w) > 1 else "",
+        slurm_extra=lambda w: (
+            f"--gpus-per-node={RUN_CONFIG[w.run]['train']['gpus']} --exclusive"
+            if nodes(w) > 1
+            else ""
+        ),
     params:
         settings=train_settings,
         checkpoint_root="results/{run}/checkpoints",
         trust_remote_code=trust_remote_code_flag,
+        gpus_per_node=gpus_per_node,
     message:
-        "[{wildcards.run}] training with verl on {resources.gpu} ranks (log: {log})"
+        "[{wildcards.run}] training with verl on {resources.nodes} node(s) x {params.gpus_per_node} (log: {log})"
     shell:
-        "python {input.code[0]} --run {wildcards.run} --train-files {input.train}"
+        "{resources.mpi} python {input.code[0]} --run {wildcards.run} --train-files {input.train}"
         " --val-files {input.val} --model-manifest {input.model} {params.trust_remote_code}"
-        " --settings {params.settings:q} --nproc {resources.gpu}"
+        " --settings {params.settings:q} --nproc {params.gpus_per_node} --nnodes {resources.nodes}"
         " --checkpoint-root {params.checkpoint_root} --done {output.done}"
-        " --metrics {output.metrics} --curves {output.curves} --log {log}"
+        " --metrics {output.metrics} --curves {output.curves}"
+        " --provenance {output.provenance} --log {log}"
 
 
 # The final checkpoint as a verified Hugging Face model directory.
@@ -80,10 +91,11 @@ rule export:
         done="results/{run}/train/done.json",
         model=model_manifest,
         val="results/{run}/data/sft_val.parquet",
-        code=scripts("export_hf.py", "cli.py"),
+        code=scripts("export_hf.py"),
     output:
         model=directory("results/{run}/hf_model"),
         report="results/{run}/export.json",
+        provenance="results/{run}/provenance/export.json",
     log:
         "results/{run}/logs/export.log",
     conda:
@@ -95,4 +107,4 @@ rule export:
     shell:
         "python {input.code[0]} --done {input.done} --model-manifest {input.model}"
         " --val-files {input.val} --dtype {params.dtype} --out-dir {output.model}"
-        " --report {output.report} --log {log}"
+        " --report {output.report} --provenance {output.provenance} --log {log}"

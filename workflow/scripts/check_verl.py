@@ -17,19 +17,20 @@ import pyarrow.parquet as pq
 
 import cli
 import verl_launch
+import verl_legacy
 from package_versions import installed_versions
 
 log = logging.getLogger("pipeline")
 
-SUPPORTED = ("0.9.",)  # verl releases whose trainer is verl.trainer.sft_trainer, as pinned
 REQUIRED_METRICS = ("train/loss", "train/grad_norm", "train/lr")
 PROBE_STEPS = 2
 
 PROBE_TRAIN = {
     "data": {"train_batch_size": 2, "micro_batch_size_per_gpu": 1, "use_dynamic_bsz": False,
              "max_token_len_per_gpu": 4096, "max_length": 256, "truncation": "right", "num_workers": 0},
+    # The pipeline's own path: packed attention and verl's fused log-prob kernel.
     "model": {"enable_gradient_checkpointing": False, "lora_rank": 0, "use_remove_padding": True,
-              "attn_implementation": "sdpa"},
+              "attn_implementation": "auto", "use_fused_kernels": True, "use_liger": False},
     "engine": {"strategy": "fsdp2", "model_dtype": "fp32"},
     "optim": {"lr": 1e-4, "betas": [0.9, 0.95], "weight_decay": 0.01, "lr_warmup_steps_ratio": 0.0,
               "clip_grad": 1.0, "lr_scheduler_type": "constant"},
@@ -41,14 +42,14 @@ PROBE_TRAIN = {
 }
 
 
-def entry_point_file():
+def entry_point_file(trainer):
     """Import the trainer module (fails here, not on the GPU node, when its imports are broken)."""
     try:
-        module = importlib.import_module(verl_launch.ENTRY_POINT)
+        module = importlib.import_module(trainer)
     except Exception as e:
         raise cli.PipelineError(
-            f"verl's SFT entry point {verl_launch.ENTRY_POINT} does not import: {type(e).__name__}: {e}. "
-            "Install the pinned environment: pip install -r requirements.txt"
+            f"verl's SFT trainer {trainer} does not import: {type(e).__name__}: {e}. "
+            "Install the pinned environment: pip install -r requirements.txt (requirements-legacy.txt for 0.6.x)"
         ) from None
     return Path(module.__file__)
 
@@ -63,20 +64,26 @@ def probe_conversations(n):
     ]
 
 
-def run_probe(model_dir, work):
+def run_probe(model_dir, work, legacy):
     """Train the tiny model for PROBE_STEPS steps on the CPU; return the logged metrics per step."""
+    probe = PROBE_TRAIN
+    if legacy:  # the legacy trainer's path: its own log-probs, attention and cosine schedule
+        probe = json.loads(json.dumps(PROBE_TRAIN))
+        probe["model"].update(use_fused_kernels=False)
+        probe["optim"].update(lr_scheduler_type="cosine")
+        model_dir = verl_legacy.transformers4_model_dir(model_dir, work / "model")
     for name, n in (("train", 8), ("val", 4)):
         pq.write_table(pa.table({"messages": probe_conversations(n)}), work / f"{name}.parquet")
     metrics_file = work / "metrics.jsonl"
     cmd = verl_launch.torchrun_command(
         1,
         verl_launch.overrides(
-            PROBE_TRAIN, train_files=work / "train.parquet", val_files=work / "val.parquet", model_dir=model_dir,
+            probe, train_files=work / "train.parquet", val_files=work / "val.parquet", model_dir=model_dir,
             trust_remote_code=False, ckpt_dir=work / "ckpt", hydra_dir=work / "hydra", nproc=1, device="cpu",
         ),
     )
     env = verl_launch.environment(device="cpu", nproc=1, metrics_file=metrics_file, work_dir=work)
-    code, seconds = verl_launch.launch(cmd, env, cwd=work, log_paths=[work / "probe.log"])
+    code, seconds, _ = verl_launch.launch(cmd, env, cwd=work, log_paths=[work / "probe.log"])
     if code != 0:
         tail = "".join((work / "probe.log").read_text(errors="replace").splitlines(True)[-40:])
         raise cli.PipelineError(f"the verl probe run failed (exit {code}); its output ends with:\n{tail}")
@@ -101,24 +108,26 @@ def check_metrics(steps):
 
 def main(args):
     versions = installed_versions()
-    if versions["verl"] is None or not versions["verl"].startswith(SUPPORTED):
+    trainer = verl_legacy.trainer_module(versions["verl"])
+    if trainer is None:
+        supported = ", ".join(f"{v}x ({m})" for v, m in verl_legacy.TRAINERS.items())
         raise cli.PipelineError(
-            f"verl {versions['verl']} is installed; the pipeline supports verl {', '.join(v + 'x' for v in SUPPORTED)} "
-            f"(python -m {verl_launch.ENTRY_POINT}). Install the pinned environment: pip install -r requirements.txt"
+            f"verl {versions['verl']} is installed; the pipeline supports verl {supported}. Install the pinned "
+            "environment: pip install -r requirements.txt (or requirements-legacy.txt for the legacy trainer)"
         )
-    trainer = entry_point_file()
+    trainer_file = entry_point_file(trainer)
     model_dir = json.load(open(args.model_manifest))["path"]
     work = Path(tempfile.mkdtemp(prefix="verl_probe_", dir=Path(args.report).parent))
     try:
-        steps, seconds = run_probe(Path(model_dir).resolve(), work)
+        steps, seconds = run_probe(Path(model_dir).resolve(), work, legacy=trainer == verl_legacy.TRAINER_MODULE)
         check_metrics(steps)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = {
         "versions": versions,
-        "trainer_module": verl_launch.ENTRY_POINT,
-        "trainer_file": str(trainer),
-        "trainer_sha256": hashlib.sha256(trainer.read_bytes()).hexdigest(),
+        "trainer_module": trainer,
+        "trainer_file": str(trainer_file),
+        "trainer_sha256": hashlib.sha256(trainer_file.read_bytes()).hexdigest(),
         "probe": {
             "device": "cpu",
             "steps": PROBE_STEPS,
@@ -128,11 +137,11 @@ def main(args):
         },
     }
     cli.write_json(args.report, report)
-    log.info("verl %s OK: %s logs %s", versions["verl"], verl_launch.ENTRY_POINT, ", ".join(REQUIRED_METRICS))
+    log.info("verl %s OK: %s logs %s", versions["verl"], trainer, ", ".join(REQUIRED_METRICS))
 
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    p.add_argument("--model-manifest", required=True, help="the tiny model's manifest")
-    p.add_argument("--report", required=True)
+    cli.inputs(p, "--model-manifest", required=True, help="the tiny model's manifest")
+    cli.outputs(p, "--report", required=True)
     cli.run(main, p)

@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ import pyarrow.parquet as pq
 
 import cli
 import verl_launch
+import verl_legacy
 from model_files import sha256_file
 from training_plan import training_plan
 
@@ -31,6 +33,7 @@ log = logging.getLogger("pipeline")
 # Settings that do not change what is learned: changing them resumes the same checkpoints.
 NOT_FINGERPRINTED = {
     ("gpus",),  # a changed world size is caught by the preflight, not silently restarted
+    ("nodes",),
     ("data", "num_workers"),
     ("trainer", "save_freq"),
     ("trainer", "test_freq"),
@@ -55,6 +58,8 @@ def fingerprint(train, inputs, device):
         "train": learned,
         "inputs": {name: sha256_file(path) for name, path in sorted(inputs.items())},
         "device": device,
+        # The legacy and current trainers' checkpoints are not interchangeable.
+        "trainer": verl_legacy.detect(),
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return digest[:16], payload
@@ -84,6 +89,11 @@ def preflight(plan, train, nproc, ckpt_dir, free_bytes, parameters, device):
         problems.append(
             f"train.data.train_batch_size {d['train_batch_size']} is not divisible by {nproc} ranks x "
             f"micro_batch_size_per_gpu {d['micro_batch_size_per_gpu']}"
+        )
+    if d["use_dynamic_bsz"] and d["max_token_len_per_gpu"] < d["max_length"]:
+        problems.append(
+            f"train.data.max_token_len_per_gpu {d['max_token_len_per_gpu']} is below max_length {d['max_length']}: "
+            "a full-length row would not fit in any micro-batch"
         )
     if plan["val_rows"] < d["train_batch_size"]:
         problems.append(
@@ -153,11 +163,33 @@ def write_launches(ckpt_dir, launches):
 def merge_launch_metrics(metrics_dir):
     """Per-step metrics across launches. verl's file logger truncates its file when a resumed run
     starts, so each launch writes its own file; a step redone by a later launch replaces the
-    earlier record of that step."""
+    earlier record of that step. `step_seconds`: the wall time since the launch's previous step
+    (the first step of a launch has none: it includes the start-up)."""
     steps = {}
     for path in sorted(Path(metrics_dir).glob("launch-*.jsonl"), key=lambda p: int(p.stem.split("-")[1])):
-        steps.update(verl_launch.read_metrics(path))
+        launch_steps = verl_launch.read_metrics(path)
+        times_file = path.with_suffix(".times.json")
+        times = {int(k): v for k, v in json.loads(times_file.read_text()).items()} if times_file.exists() else {}
+        for step in launch_steps:
+            if step in times and step - 1 in times:
+                launch_steps[step]["step_seconds"] = round(times[step] - times[step - 1], 3)
+        steps.update(launch_steps)
     return [dict(step=s, **steps[s]) for s in sorted(steps)]
+
+
+def throughput(rows, nproc, skip=2):
+    """Tokens/s per GPU and verl's MFU over timed steps (the first `skip` of a run left out:
+    compilation and allocator warm-up), and the peak memory verl reports."""
+    timed = [r for r in rows if "step_seconds" in r and r["step"] > skip]
+    seconds = sum(r["step_seconds"] for r in timed)
+    tokens = [r["train/global_tokens"] for r in timed if "train/global_tokens" in r]  # the legacy trainer logs
+    mfu = [r["train/mfu"] for r in timed if "train/mfu" in r]  # neither tokens nor MFU
+    return {
+        "steps_timed": len(timed),
+        "tokens_per_s_per_gpu": round(sum(tokens) / seconds / nproc, 1) if seconds and tokens else None,
+        "mfu": round(sum(mfu) / len(mfu), 4) if mfu else None,
+        "peak_memory_gb": max((r.get("perf/max_memory_allocated_gb", 0) for r in rows), default=None),
+    }
 
 
 def plot_curves(rows, path, title):
@@ -185,9 +217,11 @@ def summarise(rows, launches, ckpt_dir, final, fp):
         "fingerprint": fp,
         "train_loss": last("train/loss"),
         "val_loss": last("val/loss"),
-        "tokens": int(sum(r.get("train/global_tokens", 0) for r in rows)),
+        "tokens": int(sum(r.get("train/global_tokens", 0) for r in rows)) or None,
         "wall_seconds": round(sum(launch["seconds"] for launch in launches), 1),
         "launches": launches,
+        "throughput": throughput(rows, launches[-1].get("nproc") or 1) if launches else None,
+        "nodes": launches[-1].get("nodes", 1) if launches else None,
         # What trained the final step (a rerun with other settings may have launched nothing).
         "device": launches[-1].get("device") if launches else None,
         "nproc": launches[-1].get("nproc") if launches else None,
@@ -197,19 +231,53 @@ def summarise(rows, launches, ckpt_dir, final, fp):
 def main(args):
     train = json.loads(args.settings)
     device = verl_launch.device_kind()
-    nproc = args.nproc
+    if device == "cuda":
+        import torch
+
+        if args.nproc > torch.cuda.device_count():
+            raise cli.PipelineError(
+                f"{args.nproc} GPUs asked for (train.gpus / --resources gpu), {torch.cuda.device_count()} visible "
+                f"(CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')})"
+            )
     model = json.load(open(args.model_manifest))
     inputs = {"train": args.train_files, "val": args.val_files, "model_manifest": args.model_manifest}
     fp, payload = fingerprint(train, inputs, device)
     ckpt_dir = Path(args.checkpoint_root) / fp
-    ckpt_dir.mkdir(parents=True, exist_ok=True)
-    cli.write_json(ckpt_dir / "fingerprint.json", payload)
+    nodes = verl_launch.Nodes(args.nnodes, job_id=fp)
     n_train = pq.read_metadata(args.train_files).num_rows
     n_val = pq.read_metadata(args.val_files).num_rows
-    plan = training_plan(n_train, n_val, train, dp_size=nproc)
+    plan = training_plan(n_train, n_val, train, dp_size=args.nproc * nodes.count)
+
+    model_dir = model["path"]
+    if verl_legacy.is_legacy():  # transformers 4 reads the tiny model's tokenizer config in its own format
+        model_dir = verl_legacy.transformers4_model_dir(model_dir, ckpt_dir / "model-transformers4")
+
+    def torchrun(hydra_dir, metrics_file, log_paths):
+        hydra_overrides = verl_launch.overrides(
+            train, train_files=args.train_files, val_files=args.val_files, model_dir=model_dir,
+            trust_remote_code=args.trust_remote_code, ckpt_dir=ckpt_dir, hydra_dir=hydra_dir, nproc=args.nproc,
+            device=device, nnodes=nodes.count,
+        )
+        env = verl_launch.environment(device=device, nproc=args.nproc, metrics_file=metrics_file, work_dir=ckpt_dir,
+                                      wandb_run_id=f"{args.run}-{fp}")
+        return verl_launch.launch(verl_launch.torchrun_command(args.nproc, hydra_overrides, nodes), env,
+                                  cwd=ckpt_dir, log_paths=log_paths)
+
+    # Whichever node hosts global rank 0 writes verl's file log; every node names the same file, and
+    # node 0 files it under the launch's number once the launch has ended.
+    current_metrics = ckpt_dir / "metrics" / "current.jsonl"
+    if nodes.rank > 0:
+        # Another node of a multi-node job: its agent joins the rendezvous; node 0 keeps the books.
+        (ckpt_dir / "logs").mkdir(parents=True, exist_ok=True)
+        code, _, _ = torchrun(ckpt_dir / "hydra" / f"node-{nodes.rank}", current_metrics,
+                              [args.log, ckpt_dir / "logs" / f"node-{nodes.rank}.log"])
+        if code != 0:
+            raise cli.PipelineError(f"torchrun on node {nodes.rank} exited {code}")
+        return
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
+    cli.write_json(ckpt_dir / "fingerprint.json", payload)
     log.info("checkpoints: %s (fingerprint of settings, data and model)", ckpt_dir)
     log.info("plan: %s", json.dumps(plan))
-
     lock = open(ckpt_dir / ".lock", "w")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -221,29 +289,24 @@ def main(args):
     if done_steps >= plan["total_steps"]:
         log.info("already trained: checkpoint at step %d of %d; nothing to launch", done_steps, plan["total_steps"])
     else:
-        preflight(plan, train, nproc, ckpt_dir, shutil.disk_usage(ckpt_dir).free, model["parameters"], device)
+        world = args.nproc * nodes.count
+        preflight(plan, train, world, ckpt_dir, shutil.disk_usage(ckpt_dir).free, model["parameters"], device)
         k = len(launches)
         if done_steps:
             log.info("resuming from step %d of %d (launch %d)", done_steps, plan["total_steps"], k)
-        hydra_overrides = verl_launch.overrides(
-            train, train_files=args.train_files, val_files=args.val_files, model_dir=model["path"],
-            trust_remote_code=args.trust_remote_code, ckpt_dir=ckpt_dir, hydra_dir=ckpt_dir / "hydra" / f"launch-{k}",
-            nproc=nproc, device=device,
-        )
         (ckpt_dir / "metrics").mkdir(exist_ok=True)
         (ckpt_dir / "logs").mkdir(exist_ok=True)
-        env = verl_launch.environment(
-            device=device, nproc=nproc, metrics_file=ckpt_dir / "metrics" / f"launch-{k}.jsonl", work_dir=ckpt_dir,
-            wandb_run_id=f"{args.run}-{fp}",
-        )
+        if current_metrics.exists():  # left by a launch killed together with this process
+            current_metrics.rename(ckpt_dir / "metrics" / f"launch-{launches[-1]['launch']}.jsonl")
         # Recorded before the launch, so that a launch killed with this process still counts.
-        launches.append({"launch": k, "nproc": nproc, "device": device, "from_step": done_steps,
-                         "started": time.time()})
+        launches.append({"launch": k, "nproc": world, "nodes": nodes.count, "device": device,
+                         "from_step": done_steps, "started": time.time()})
         write_launches(ckpt_dir, launches)
-        code, seconds = verl_launch.launch(
-            verl_launch.torchrun_command(nproc, hydra_overrides), env, cwd=ckpt_dir,
-            log_paths=[args.log, ckpt_dir / "logs" / f"launch-{k}.log"],
-        )
+        code, seconds, arrivals = torchrun(ckpt_dir / "hydra" / f"launch-{k}", current_metrics,
+                                           [args.log, ckpt_dir / "logs" / f"launch-{k}.log"])
+        if current_metrics.exists():
+            current_metrics.rename(ckpt_dir / "metrics" / f"launch-{k}.jsonl")
+        (ckpt_dir / "metrics" / f"launch-{k}.times.json").write_text(json.dumps(arrivals))
         launches[-1].update(to_step=latest_step(ckpt_dir), exit=code, seconds=round(seconds, 1))
         write_launches(ckpt_dir, launches)
         if code != 0:
@@ -269,14 +332,15 @@ def main(args):
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     p.add_argument("--run", required=True)
-    p.add_argument("--train-files", required=True)
-    p.add_argument("--val-files", required=True)
-    p.add_argument("--model-manifest", required=True)
+    cli.inputs(p, "--train-files", required=True)
+    cli.inputs(p, "--val-files", required=True)
+    cli.inputs(p, "--model-manifest", required=True)
     p.add_argument("--trust-remote-code", action="store_true")
     p.add_argument("--settings", required=True, help="JSON: the run's train settings")
-    p.add_argument("--nproc", type=int, required=True, help="GPUs (CPU ranks without CUDA)")
+    p.add_argument("--nproc", type=int, required=True, help="GPUs per node (CPU ranks without CUDA)")
+    p.add_argument("--nnodes", type=int, default=1, help="nodes of the job (torchrun agents, one per node)")
     p.add_argument("--checkpoint-root", required=True)
-    p.add_argument("--done", required=True)
-    p.add_argument("--metrics", required=True)
-    p.add_argument("--curves", required=True)
+    cli.outputs(p, "--done", required=True)
+    cli.outputs(p, "--metrics", required=True)
+    cli.outputs(p, "--curves", required=True)
     cli.run(main, p)
