@@ -1,0 +1,123 @@
+"""Scale-out without a cluster: the GPUs a job is granted, the sbatch lines the Slurm profile
+produces for the train rule (through the Slurm plugin itself, with a recording `sbatch`), and two
+torchrun agents meeting at a c10d rendezvous on localhost through the train rule's own script."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, snakemake, workflow_env, write_config_override
+
+FAKE_SLURM = {
+    # Records the submission instead of submitting; exits 1, so Snakemake stops there.
+    "sbatch": '#!/bin/sh\necho "sbatch $*" >> "$SBATCH_RECORD"\ncat > /dev/null\nexit 1\n',
+    # The plugin checks the account with sacctmgr.
+    "sacctmgr": "#!/bin/sh\necho test\n",
+}
+
+
+@pytest.fixture(scope="module")
+def trained_workdir(smoke_workdir, tmp_path_factory):
+    """A copy of the smoke workdir (data, model and verl check done), without its checkpoints."""
+    dest = tmp_path_factory.mktemp("scale") / "w"
+    shutil.copytree(smoke_workdir, dest, symlinks=True, ignore=shutil.ignore_patterns("checkpoints"))
+    shutil.copytree(ROOT / "profiles", dest / "profiles", dirs_exist_ok=True)
+    return dest
+
+
+def shell_of_train(workdir, *args):
+    out = snakemake(workdir, "--dry-run", "--printshellcmds", "--forcerun", "train_sft",
+                    "results/smoke/train/done.json", *args).stdout
+    return next(line for line in out.splitlines() if "train_sft.py" in line)
+
+
+def test_one_node_uses_the_gpus_granted(trained_workdir):
+    """Snakemake scales the rule's `gpu` (train.gpus) down to --resources gpu=M; torchrun follows."""
+    override = write_config_override(trained_workdir, {"runs": {"smoke": {"train": {"gpus": 8}}}})
+    assert "--nproc 8 --nnodes 1" in shell_of_train(trained_workdir, "--configfile", override)
+    shell = shell_of_train(trained_workdir, "--configfile", override, "--resources", "gpu=2")
+    assert "--nproc 2 --nnodes 1" in shell and not shell.lstrip().startswith("srun")
+
+
+def sbatch_line(workdir, tmp_path, override):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, text in FAKE_SLURM.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    record = tmp_path / "sbatch.txt"
+    env = workflow_env()
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env['PATH']}", SBATCH_RECORD=str(record))
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "results/smoke/train/done.json", "--workflow-profile", "profiles/slurm",
+         "--configfile", str(override), "--default-resources", "slurm_account=test", "--retries", "0",
+         "--forcerun", "train_sft"],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert record.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = [x for x in record.read_text().splitlines() if "rule_train_sft" in x]
+    assert len(lines) == 1, record.read_text()
+    return lines[0].split("--wrap=")[0]
+
+
+def test_slurm_profile_one_node(trained_workdir, tmp_path):
+    override = write_config_override(tmp_path, {"runs": {"smoke": {"train": {"gpus": 8}}}})
+    line = sbatch_line(trained_workdir, tmp_path, override)
+    for option in ("-A test", "-p gpu", "-t 2880", "--mem 480000", "--nodes=1", "--cpus-per-task=96", "--gpus=8"):
+        assert option in line
+    assert "--ntasks" not in line and "--gpus-per-node" not in line
+
+
+def test_slurm_profile_two_nodes(trained_workdir, tmp_path):
+    """config/two_nodes.yaml's shape: 2 nodes x 8 GPUs, one srun task per node."""
+    override = write_config_override(tmp_path, {"runs": {"smoke": {"train": {"gpus": 8, "nodes": 2}}}})
+    line = sbatch_line(trained_workdir, tmp_path, override)
+    for option in ("-p gpu", "--nodes=2", "--ntasks=2", "--cpus-per-task=96", "--gpus-per-node=8 --exclusive"):
+        assert option in line
+    assert "--gpus=" not in line
+    shell = shell_of_train(trained_workdir, "--configfile", override)
+    assert shell.lstrip().startswith("srun --kill-on-bad-exit=1 python ")
+    assert "--nproc 8 --nnodes 2" in shell
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_nodes_on_localhost_learn_what_one_node_learns(trained_workdir, smoke_workdir, tmp_path):
+    """Two torchrun agents (--nnodes 2, c10d rendezvous on localhost, CPU and gloo), each started by
+    the train rule's script as srun would start it on its node: same losses as one node, same
+    global batch."""
+    shell = shell_of_train(trained_workdir)
+    settings = json.loads(shell.split("--settings '")[1].split("'")[0])
+    port = str(free_port())
+    procs = []
+    for node in (1, 0):
+        out = tmp_path / f"node{node}"
+        cmd = [sys.executable, str(ROOT / "workflow/scripts/train_sft.py"), "--run", "smoke",
+               "--train-files", "results/smoke/data/sft_train.parquet",
+               "--val-files", "results/smoke/data/sft_val.parquet",
+               "--model-manifest", "results/models/tiny/manifest.json", "--settings", json.dumps(settings),
+               "--nproc", "1", "--nnodes", "2", "--checkpoint-root", str(tmp_path / "checkpoints"),
+               "--done", str(out / "done.json"), "--metrics", str(out / "metrics.jsonl"),
+               "--curves", str(out / "curves.png"), "--log", str(out / "log.txt")]
+        out.mkdir()
+        env = dict(workflow_env(), NODE_RANK=str(node), MASTER_ADDR="127.0.0.1", MASTER_PORT=port)
+        procs.append(subprocess.Popen(cmd, cwd=trained_workdir, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+    assert [p.wait(timeout=900) for p in procs] == [0, 0]
+    done = json.loads((tmp_path / "node0/done.json").read_text())
+    assert done["nodes"] == 2 and done["nproc"] == 2 and done["final_step"] == 10
+    assert not (tmp_path / "node1/done.json").exists()  # node 0 keeps the books
+    two = [json.loads(x) for x in (tmp_path / "node0/metrics.jsonl").read_text().splitlines()]
+    one = [json.loads(x) for x in (smoke_workdir / "results/smoke/train/metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in two] == list(range(1, 11))
+    for a, b in zip(two, one):
+        assert a["train/loss"] == pytest.approx(b["train/loss"], abs=1e-5)
