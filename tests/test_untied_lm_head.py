@@ -40,7 +40,7 @@ def test_untied_lm_head_trains_on_two_ranks_with_fused_kernels(untied_workdir):
             "trainer": {"total_training_steps": 2, "save_freq": 2, "test_freq": 2},
         },
     }}})
-    snakemake(untied_workdir, "--configfile", override, "results/smoke/train/done.json")
+    snakemake(untied_workdir, "results/smoke/train/done.json", "--configfile", str(override))
     done = json.loads((untied_workdir / "results/smoke/train/done.json").read_text())
     assert done["nproc"] == 2 and done["final_step"] == 2
     untied = json.loads((untied_workdir / "untied-model/config.json").read_text())
