@@ -33,7 +33,9 @@ def trained_workdir(smoke_workdir, tmp_path_factory):
 def shell_of_train(workdir, *args):
     out = snakemake(workdir, "--dry-run", "--printshellcmds", "--forcerun", "train_sft",
                     "results/smoke/train/done.json", *args).stdout
-    return next(line for line in out.splitlines() if "train_sft.py" in line)
+    line = next(line for line in out.splitlines() if "train_sft.py" in line)
+    # The dry run prints some commands after a "Shell command:" label (seen with the `mpi` prefix)
+    return line.split("Shell command:", 1)[-1].strip()
 
 
 def test_one_node_uses_the_gpus_granted(trained_workdir):
