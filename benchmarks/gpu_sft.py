@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
 import yaml  # noqa: E402
 
 import build_tiny_model  # noqa: E402
+import train_sft  # noqa: E402
 import verl_launch  # noqa: E402
 
 SHAPES = {  # published configs of Qwen2.5-Coder; "tiny" checks this script on a CPU
@@ -133,20 +134,17 @@ def run_variant(name, train, extra, model_dir, data_dir, work, gpus, steps):
     env = verl_launch.environment(device=device, nproc=gpus, metrics_file=metrics_file, work_dir=work)
     code, seconds, arrivals = verl_launch.launch(verl_launch.torchrun_command(gpus, overrides), env, cwd=work,
                                                  log_paths=[work / "train.log"])
-    metrics = verl_launch.read_metrics(metrics_file)
-    timed = [s for s in sorted(metrics) if WARMUP < s <= steps and s - 1 in arrivals and s in arrivals]
-    tokens = sum(metrics[s]["train/global_tokens"] for s in timed)
-    elapsed = sum(arrivals[s] - arrivals[s - 1] for s in timed)
+    metrics = train_sft.with_step_seconds(verl_launch.read_metrics(metrics_file), arrivals)
+    rows = [dict(step=s, **metrics[s]) for s in sorted(metrics)]
+    # Measured as the train rule measures its runs (done.json's throughput).
+    measured = train_sft.throughput(rows, gpus, skip=WARMUP)
     return {
         "variant": name,
         "exit": code,
         "launch_seconds": round(seconds, 1),
-        "steps_timed": len(timed),
-        "tokens_per_s_per_gpu": tokens / elapsed / gpus if elapsed else None,
-        "mfu": float(np.mean([metrics[s]["train/mfu"] for s in timed])) if timed else None,
-        "peak_memory_gb": max((m.get("perf/max_memory_allocated_gb", 0) for m in metrics.values()), default=None),
-        "losses": [metrics[s].get("train/loss") for s in sorted(metrics) if "train/loss" in metrics[s]],
-        "step_seconds": [round(arrivals[s] - arrivals[s - 1], 3) for s in timed],
+        **{k: measured[k] for k in ("steps_timed", "tokens_per_s_per_gpu", "mfu", "peak_memory_gb")},
+        "losses": [r["train/loss"] for r in rows if "train/loss" in r],
+        "step_seconds": [r["step_seconds"] for r in rows if "step_seconds" in r and r["step"] > WARMUP],
     }
 
 

@@ -81,6 +81,5 @@ if __name__ == "__main__":
     p = cli.parser(__doc__)
     cli.inputs(p, "--lengths", required=True)
     p.add_argument("--settings", required=True, help="JSON: {over_length, val_ratio, train}")
-    cli.outputs(p, "--report", required=True)
-    cli.outputs(p, "--histogram", required=True)
+    cli.outputs(p, "--report", "--histogram", required=True)
     cli.run(main, p)

@@ -168,6 +168,5 @@ if __name__ == "__main__":
     cli.inputs(p, "--val-files", required=True)
     p.add_argument("--max-length", type=int, required=True, help="train.data.max_length (verl's truncation)")
     p.add_argument("--settings", required=True, help="JSON: the run's eval settings")
-    cli.outputs(p, "--report", required=True)
-    cli.outputs(p, "--samples", required=True)
+    cli.outputs(p, "--report", "--samples", required=True)
     cli.run(main, p)

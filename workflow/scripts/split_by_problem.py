@@ -110,10 +110,7 @@ def main(args):
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    cli.inputs(p, "--filtered", required=True)
-    cli.inputs(p, "--lengths", required=True)
+    cli.inputs(p, "--filtered", "--lengths", required=True)
     p.add_argument("--settings", required=True, help="JSON: {val_ratio, seed, min_val_rows, over_length, max_length}")
-    cli.outputs(p, "--train", required=True)
-    cli.outputs(p, "--val", required=True)
-    cli.outputs(p, "--report", required=True)
+    cli.outputs(p, "--train", "--val", "--report", required=True)
     cli.run(main, p)

@@ -167,14 +167,19 @@ def merge_launch_metrics(metrics_dir):
     (the first step of a launch has none: it includes the start-up)."""
     steps = {}
     for path in sorted(Path(metrics_dir).glob("launch-*.jsonl"), key=lambda p: int(p.stem.split("-")[1])):
-        launch_steps = verl_launch.read_metrics(path)
         times_file = path.with_suffix(".times.json")
         times = {int(k): v for k, v in json.loads(times_file.read_text()).items()} if times_file.exists() else {}
-        for step in launch_steps:
-            if step in times and step - 1 in times:
-                launch_steps[step]["step_seconds"] = round(times[step] - times[step - 1], 3)
-        steps.update(launch_steps)
+        steps.update(with_step_seconds(verl_launch.read_metrics(path), times))
     return [dict(step=s, **steps[s]) for s in sorted(steps)]
+
+
+def with_step_seconds(steps, times):
+    """One launch's per-step metrics with `step_seconds` added from the times its steps' metrics
+    arrived (verl_launch.launch), where the step before arrived in the same launch."""
+    for step in steps:
+        if step in times and step - 1 in times:
+            steps[step]["step_seconds"] = round(times[step] - times[step - 1], 3)
+    return steps
 
 
 def throughput(rows, nproc, skip=2):
@@ -332,15 +337,11 @@ def main(args):
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     p.add_argument("--run", required=True)
-    cli.inputs(p, "--train-files", required=True)
-    cli.inputs(p, "--val-files", required=True)
-    cli.inputs(p, "--model-manifest", required=True)
+    cli.inputs(p, "--train-files", "--val-files", "--model-manifest", required=True)
     p.add_argument("--trust-remote-code", action="store_true")
     p.add_argument("--settings", required=True, help="JSON: the run's train settings")
     p.add_argument("--nproc", type=int, required=True, help="GPUs per node (CPU ranks without CUDA)")
     p.add_argument("--nnodes", type=int, default=1, help="nodes of the job (torchrun agents, one per node)")
     p.add_argument("--checkpoint-root", required=True)
-    cli.outputs(p, "--done", required=True)
-    cli.outputs(p, "--metrics", required=True)
-    cli.outputs(p, "--curves", required=True)
+    cli.outputs(p, "--done", "--metrics", "--curves", required=True)
     cli.run(main, p)

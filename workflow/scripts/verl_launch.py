@@ -87,6 +87,21 @@ def hydra_value(v):
     return str(v)
 
 
+def trainer_overrides(trainer, *, ckpt_dir, nproc, nnodes, device):
+    """The trainer.* overrides, named alike by verl 0.9.1's trainer and the legacy one."""
+    return {
+        **{f"trainer.{k}": trainer[k] for k in ("total_epochs", "total_training_steps", "save_freq", "test_freq",
+                                                 "max_ckpt_to_keep", "project_name", "experiment_name")},
+        # The file logger feeds the pipeline's metrics.jsonl; the others are the user's choice.
+        "trainer.logger": ["file"] + [x for x in trainer["logger"] if x != "file"],
+        "trainer.default_local_dir": ckpt_dir,
+        "trainer.resume_mode": "auto",
+        "trainer.nnodes": nnodes,
+        "trainer.n_gpus_per_node": nproc,
+        "trainer.device": device,
+    }
+
+
 def overrides(train, *, train_files, val_files, model_dir, trust_remote_code, ckpt_dir, hydra_dir,
               nproc, device, nnodes=1):
     """Hydra overrides for `python -m verl.trainer.sft_trainer`, from the run's train settings
@@ -125,15 +140,7 @@ def overrides(train, *, train_files, val_files, model_dir, trust_remote_code, ck
         "engine.model_dtype": model_dtype,
         **{f"optim.{k}": o[k] for k in ("lr", "betas", "weight_decay", "lr_warmup_steps_ratio", "clip_grad",
                                          "lr_scheduler_type")},
-        **{f"trainer.{k}": t[k] for k in ("total_epochs", "total_training_steps", "save_freq", "test_freq",
-                                           "max_ckpt_to_keep", "project_name", "experiment_name")},
-        # The file logger feeds the pipeline's metrics.jsonl; the others are the user's choice.
-        "trainer.logger": ["file"] + [x for x in t["logger"] if x != "file"],
-        "trainer.default_local_dir": ckpt_dir,
-        "trainer.resume_mode": "auto",
-        "trainer.nnodes": nnodes,
-        "trainer.n_gpus_per_node": nproc,
-        "trainer.device": device,
+        **trainer_overrides(t, ckpt_dir=ckpt_dir, nproc=nproc, nnodes=nnodes, device=device),
         "checkpoint.save_contents": train["checkpoint"]["save_contents"],
         "hydra.run.dir": hydra_dir,
     }
