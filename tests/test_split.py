@@ -72,7 +72,11 @@ def test_smoke_split_keeps_problems_whole(smoke_workdir):
     data = smoke_workdir / "results/smoke/data"
     train = pq.read_table(data / "sft_train.parquet")
     val = pq.read_table(data / "sft_val.parquet")
-    assert set(train.column_names) == {"row_id", "name", "messages"}
+    assert set(train.column_names) == {"row_id", "name", "messages", "n_tokens"}
+    lengths = pq.read_table(smoke_workdir / "results/smoke/audit/lengths.parquet")
+    counted = dict(zip(lengths["row_id"].to_pylist(), lengths["n_tokens"].to_pylist()))
+    for side in (train, val):  # each row carries count_tokens' count (dp_token_balance.py reads it)
+        assert side["n_tokens"].to_pylist() == [counted[r] for r in side["row_id"].to_pylist()]
     assert not set(train["name"].to_pylist()) & set(val["name"].to_pylist())
     filtered = pq.read_table(data / "filtered.parquet")
     assert sorted(train["row_id"].to_pylist() + val["row_id"].to_pylist()) == sorted(filtered["row_id"].to_pylist())

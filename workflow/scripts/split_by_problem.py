@@ -1,5 +1,6 @@
 """Rule split_by_problem: filtered rows -> sft_train.parquet / sft_val.parquet, the files verl's
-MultiTurnSFTDataset reads (a `messages` column, plus the problem `name` and `row_id`).
+MultiTurnSFTDataset reads (a `messages` column, plus the problem `name`, `row_id` and the row's
+token count `n_tokens`, which dp_token_balance.py reads to balance the ranks' work).
 
 All solutions of one problem land on the same side, so validation measures unseen problems.
 The same input and settings give byte-identical files."""
@@ -70,6 +71,7 @@ def over_length_rows(lengths, policy, max_length):
 def main(args):
     s = json.loads(args.settings)
     lengths = pq.read_table(args.lengths, columns=["row_id", "n_tokens"])
+    n_tokens = dict(zip(lengths["row_id"].to_pylist(), lengths["n_tokens"].to_pylist()))
     dropped = over_length_rows(lengths, s["over_length"], s.get("max_length"))
     index = pq.read_table(args.filtered, columns=["row_id", "name"])
     keep = ~np.isin(index["row_id"].to_numpy(), list(dropped))
@@ -83,9 +85,14 @@ def main(args):
         )
     counts = {"train": [0, set()], "val": [0, set()]}
     schema = pq.read_schema(args.filtered)
-    schema = pa.schema([schema.field(c) for c in COLUMNS])
+    schema = pa.schema([schema.field(c) for c in COLUMNS] + [pa.field("n_tokens", pa.int64())])
     with pq.ParquetWriter(args.train, schema) as train_w, pq.ParquetWriter(args.val, schema) as val_w:
         for batch in pq.ParquetFile(args.filtered).iter_batches(batch_size=4096, columns=COLUMNS):
+            row_ids = batch.column("row_id").to_pylist()
+            missing = [r for r in row_ids if r not in n_tokens]
+            if missing:
+                raise cli.PipelineError(f"{args.lengths} has no token count for rows {missing[:5]} of {args.filtered}")
+            batch = batch.append_column("n_tokens", pa.array([n_tokens[r] for r in row_ids], pa.int64()))
             table = pa.Table.from_batches([batch], schema=schema)
             table = table.filter(pc.invert(pc.is_in(table["row_id"], pa.array(sorted(dropped), pa.int64()))))
             is_val = pc.is_in(table["name"], pa.array(sorted(val_problems), pa.string()))
