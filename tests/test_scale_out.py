@@ -4,6 +4,7 @@ torchrun agents meeting at a c10d rendezvous on localhost through the train rule
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -123,3 +124,10 @@ def test_two_nodes_on_localhost_learn_what_one_node_learns(trained_workdir, smok
     assert [r["step"] for r in two] == list(range(1, 11))
     for a, b in zip(two, one):
         assert a["train/loss"] == pytest.approx(b["train/loss"], abs=1e-5)
+    # The two ranks got their rows dealt by tokens (train.data.balance_tokens_across_ranks, the
+    # default): the same global batches, so the same losses as one rank. Global rank 0 reports it,
+    # on whichever node the rendezvous made it.
+    logs = "".join((tmp_path / f"node{node}/log.txt").read_text() for node in (0, 1))
+    balance = re.search(r"balance_tokens_across_ranks: .*: ([\d.]+) as DistributedSampler deals them, ([\d.]+) balanced",
+                        logs)
+    assert balance and float(balance[2]) < float(balance[1])

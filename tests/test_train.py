@@ -209,7 +209,7 @@ def trainer_pids(workdir):
             cmd = (proc_dir / "cmdline").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if "verl.trainer.sft_trainer" in cmd and str(workdir) in cmd and "torch.distributed.run" not in cmd:
+        if f"\0{verl_launch.ENTRY_POINT}\0" in cmd and str(workdir) in cmd:
             pids.append(int(proc_dir.name))
     return pids
 

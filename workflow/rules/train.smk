@@ -9,6 +9,8 @@ VERL_LAUNCH = (
     "verl_worker_guard.py",
     "packed_attention.py",
     "untied_lm_head.py",
+    "dp_token_balance.py",
+    "verl_sft.py",
 )
 
 

@@ -27,7 +27,8 @@ PROBE_STEPS = 2
 
 PROBE_TRAIN = {
     "data": {"train_batch_size": 2, "micro_batch_size_per_gpu": 1, "use_dynamic_bsz": False,
-             "max_token_len_per_gpu": 4096, "max_length": 256, "truncation": "right", "num_workers": 0},
+             "max_token_len_per_gpu": 4096, "max_length": 256, "truncation": "right", "num_workers": 0,
+             "balance_tokens_across_ranks": False},  # one rank: nothing to balance
     # The pipeline's own path: packed attention and verl's fused log-prob kernel.
     "model": {"enable_gradient_checkpointing": False, "lora_rank": 0, "use_remove_padding": True,
               "attn_implementation": "auto", "use_fused_kernels": True, "use_liger": False},

@@ -17,7 +17,8 @@ from pathlib import Path
 
 log = logging.getLogger("pipeline")
 
-ENTRY_POINT = "verl.trainer.sft_trainer"
+# verl.trainer.sft_trainer's main(), run so that the project's modules can wrap the trainer (verl_sft.py).
+ENTRY_POINT = "verl_sft"
 SCRIPTS_DIR = Path(__file__).resolve().parent
 
 
@@ -104,7 +105,7 @@ def trainer_overrides(trainer, *, ckpt_dir, nproc, nnodes, device):
 
 def overrides(train, *, train_files, val_files, model_dir, trust_remote_code, ckpt_dir, hydra_dir,
               nproc, device, nnodes=1):
-    """Hydra overrides for `python -m verl.trainer.sft_trainer`, from the run's train settings
+    """Hydra overrides for verl.trainer.sft_trainer (`python -m verl_sft`), from the run's train settings
     (or, with verl 0.6.x installed, for the legacy trainer: verl_legacy.legacy_overrides).
 
     Keys under train.{data,model,engine,optim,trainer,checkpoint} keep verl's own names."""
@@ -129,6 +130,8 @@ def overrides(train, *, train_files, val_files, model_dir, trust_remote_code, ck
         "data.pad_mode": "no_padding",
         **{f"data.{k}": d[k] for k in ("train_batch_size", "micro_batch_size_per_gpu", "use_dynamic_bsz",
                                         "max_token_len_per_gpu", "max_length", "truncation", "num_workers")},
+        # Read by dp_token_balance.py (verl has no such key).
+        "+data.balance_tokens_across_ranks": d["balance_tokens_across_ranks"],
         "model.path": model_dir,
         "model.trust_remote_code": trust_remote_code,
         "model.enable_gradient_checkpointing": gradient_checkpointing(train, model_dir, nproc * nnodes, device),
@@ -158,14 +161,16 @@ def environment(*, device, nproc, metrics_file, work_dir, wandb_run_id=None):
     env = dict(os.environ)
     metrics_file, work_dir = Path(metrics_file).resolve(), Path(work_dir).resolve()
     legacy = verl_legacy.is_legacy()  # its entry module does the legacy trainer's shims itself
-    modules = ["verl_worker_guard"] if legacy else ["verl_worker_guard", "packed_attention", "untied_lm_head"]
+    modules = ["verl_worker_guard"]
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SCRIPTS_DIR), env.get("PYTHONPATH")]))
     if device == "cpu" and not legacy:
-        modules.append("verl_cpu_platform")
+        modules.append("verl_cpu_platform")  # before any module that imports verl's engines
         # CUDA hidden too: a CPU run on a GPU machine (the verl check's probe) must not let
         # verl's own torch.cuda.is_available() checks pick the GPU behind the platform's back.
         env.update(VERL_PLATFORM="cpu", VERL_ENGINE_DEVICE="cuda", CUDA_VISIBLE_DEVICES="",
                    OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // nproc)))
+    if not legacy:
+        modules += ["packed_attention", "untied_lm_head", "dp_token_balance"]
     env.update(
         VERL_USE_EXTERNAL_MODULES=",".join(modules),
         VERL_FILE_LOGGER_PATH=str(metrics_file),

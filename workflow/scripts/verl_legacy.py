@@ -64,6 +64,8 @@ def unsupported(train):
     if d["use_dynamic_bsz"]:
         problems.append("train.data.use_dynamic_bsz: true (token-budget micro-batches); set it to false "
                         "(micro-batches of micro_batch_size_per_gpu rows)")
+    if d["balance_tokens_across_ranks"]:
+        problems.append("train.data.balance_tokens_across_ranks: true (dealing batches by tokens); set it to false")
     if m["use_fused_kernels"]:
         problems.append("train.model.use_fused_kernels: true (verl's fused log-prob kernel); set it to false")
     if m["attn_implementation"] == "packed_varlen":
