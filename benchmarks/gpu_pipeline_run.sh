@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The pipeline's own main run with a random-init model of a real shape (no weights can be
 # downloaded on the device machine), the model and data made by gpu_sft.py --prepare-run:
-#   bash benchmarks/gpu_pipeline_run.sh SHAPE GPUS STEPS TARGET   (TARGET: train | export)
+#   bash benchmarks/gpu_pipeline_run.sh SHAPE GPUS STEPS TARGET [CONFIG...]   (TARGET: train | export;
+#   CONFIG: more config files, e.g. config/7b_80gb.yaml)
 # On the device machine run it through gpu_session.sh, which installs the carried wheels.
 # Results land in results/main/ as usual; a summary of the checkpoint is printed at the end.
 set -uo pipefail
 shape=$1 gpus=$2 steps=$3 target=$4
+shift 4
 prep=${PREP_DIR:-/tmp/gpu_sft_bench}  # shared with gpu_sft.py's --work: one model build
 python3 benchmarks/gpu_sft.py --prepare-run "$prep" --shape "$shape" --gpus "$gpus" --steps "$steps" || exit 1
 case $target in
@@ -13,7 +15,7 @@ case $target in
   export) out=results/main/export.json ;;
 esac
 start=$(date +%s)
-python3 -m snakemake -c"$(nproc)" "$out" --configfile "$prep/config.yaml"; rc=$?
+python3 -m snakemake -c"$(nproc)" "$out" --configfile "$prep/config.yaml" "$@"; rc=$?
 echo "snakemake $target: exit $rc, $(( $(date +%s) - start )) s"
 python3 - <<'PY'
 import json, pathlib
