@@ -7,11 +7,12 @@ verl's RL trainer does the same (`trainer.balance_batch`); its SFT trainer has o
 Why: verl's DistributedSampler deals each rank 1/N of the global batch at random. With
 long-tailed lengths the busiest of 4 ranks holds 1.10x the mean tokens on average (up to 1.2x in
 a step), and every rank waits for it at each micro-batch's collectives and at the optimizer step:
-about a tenth of the step is idle (7B on 4 H100s: +10.7% tokens/s balanced, benchmarks/RESULTS.md). Here the global batches stay exactly the ones
-DistributedSampler makes (same rows, same order of batches, same epochs), only the rows of each
-global batch are dealt so that every rank gets the same number of rows and nearly the same work,
-with the partitioning verl's RL trainer uses for its `balance_batch` (Karmarkar-Karp on
-calculate_workload). The loss is unchanged: verl normalises it by the global batch's tokens.
+about a tenth of the step is idle (7B on 4 H100s: +10.7% tokens/s balanced, benchmarks/RESULTS.md).
+Here the global batches stay exactly the ones DistributedSampler makes (same rows, same order of
+batches, same epochs), only the rows of each global batch are dealt so that every rank gets the
+same number of rows and nearly the same work, with the partitioning verl's RL trainer uses for its
+`balance_batch` (Karmarkar-Karp on calculate_workload). The loss is unchanged: verl normalises it
+by the global batch's tokens.
 
 Row lengths come from the dataset's `n_tokens` column (split_by_problem writes it from the
 count_tokens stage); the validation sampler is left as it is."""
@@ -48,9 +49,10 @@ class TokenBalancedSampler(DistributedSampler):
         finally:
             self.rank = rank
 
-    def global_batches(self):
-        """The epoch's global batches: DistributedSampler's rows for all ranks at each step."""
-        lists, n = self.rank_lists(), self.rows_per_rank
+    def global_batches(self, lists):
+        """The epoch's global batches from every rank's list: DistributedSampler's rows for all
+        ranks at each step (rank r's are batch[r::num_replicas])."""
+        n = self.rows_per_rank
         for start in range(0, len(lists[0]) - n + 1, n):
             yield [lst[position] for position in range(start, start + n) for lst in lists]
 
@@ -62,15 +64,16 @@ class TokenBalancedSampler(DistributedSampler):
         return [[batch[p] for p in sorted(part)] for part in sorted(parts, key=min)]
 
     def __iter__(self):
-        mine = [i for batch in self.global_batches() for i in self.deal(batch)[self.rank]]
-        tail = self.rank_lists()[self.rank][len(mine):]  # less than a batch: the DataLoader drops it
+        lists = self.rank_lists()
+        mine = [i for batch in self.global_batches(lists) for i in self.deal(batch)[self.rank]]
+        tail = lists[self.rank][len(mine):]  # less than a batch: the DataLoader drops it
         return iter(mine + tail)
 
     def imbalance(self, lengths):
         """(before, after): over the epoch's global batches, the mean of the busiest rank's tokens
         over the ranks' mean, dealt as DistributedSampler deals them and as this sampler does."""
         lengths, before, after = np.asarray(lengths), [], []
-        for batch in self.global_batches():
+        for batch in self.global_batches(self.rank_lists()):
             for parts, out in (([batch[r::self.num_replicas] for r in range(self.num_replicas)], before),
                                (self.deal(batch), after)):
                 tokens = np.array([lengths[part].sum() for part in parts])
