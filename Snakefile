@@ -23,6 +23,7 @@ include: "workflow/rules/eval.smk"
 # The default target: the smoke run end to end on the embedded sample data and tiny model, which
 # a fresh clone has (so `snakemake -c2` and `snakemake --dag` work offline).
 rule smoke:
+    default_target: True
     input:
         run_outputs("smoke"),
 

@@ -85,4 +85,15 @@ def expected_rejections():
     return json.loads((ROOT / "resources" / "sample" / "expected_rejections.json").read_text())
 
 
+# Fixtures that run the workflow, verl or a second environment: a test that uses one is in the
+# workflow tier (pytest -m workflow); the rest are the fast tier (make test-fast).
+WORKFLOW_FIXTURES = {"smoke_workdir", "legacy_python"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if WORKFLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.workflow)
+
+
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

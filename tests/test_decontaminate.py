@@ -1,6 +1,6 @@
 import random
 
-from decontaminate import NgramIndex, humaneval_texts
+from pipeline.data.decontaminate import NgramIndex, humaneval_texts
 
 BENCH = "def has_close_elements(numbers, threshold): for idx, elem in enumerate(numbers): pass"
 

@@ -1,4 +1,4 @@
-"""Dealing each global batch among the ranks by tokens (workflow/scripts/dp_token_balance.py):
+"""Dealing each global batch among the ranks by tokens (workflow/scripts/pipeline/trainer/workers/dp_token_balance.py):
 the same global batches as verl's DistributedSampler, equal rows per rank, balanced tokens. The
 training run on two ranks with it on (the default) is tests/test_scale_out.py's two-node run,
 whose losses equal the one-rank smoke run's."""
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from torch.utils.data import DistributedSampler
 
-import dp_token_balance
-from dp_token_balance import TokenBalancedSampler, row_lengths
+from pipeline.trainer.workers import dp_token_balance
+from pipeline.trainer.workers.dp_token_balance import TokenBalancedSampler, row_lengths
 
 RANKS, ROWS_PER_RANK = 4, 32  # the main run: 128 rows on 4 GPUs
 

@@ -6,8 +6,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import snakemake
 
-import evaluate
-import humaneval
+import smoke_eval
+from pipeline.evaluation import humaneval
 
 
 def test_eval_report_has_base_and_finetuned_side_by_side(smoke_workdir):
@@ -49,8 +49,8 @@ def test_val_loss_covers_exactly_the_assistant_tokens(smoke_workdir):
 
 
 def test_backend_without_a_gpu_is_transformers():
-    assert evaluate.generation_backend("auto") == "transformers"
-    assert evaluate.generation_backend("vllm") == "vllm"
+    assert smoke_eval.generation_backend("auto") == "transformers"
+    assert smoke_eval.generation_backend("vllm") == "vllm"
 
 
 def test_report_gathers_every_run_page(smoke_workdir):

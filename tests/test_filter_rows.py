@@ -10,8 +10,8 @@ import yaml
 from conftest import ROOT
 
 import filter_rows
-from cli import PipelineError
-from raw_bee import check_schema, iter_chunks, normalise_language
+from pipeline.common.cli import PipelineError
+from pipeline.data.raw_bee import check_schema, iter_chunks, normalise_language
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 COLUMNS = CONFIG["data"]["columns"]

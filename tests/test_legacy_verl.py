@@ -1,4 +1,4 @@
-"""verl 0.6.x's legacy trainer (verl_legacy.py): the settings mapping, the grad_norm wrapper, and
+"""verl 0.6.x's legacy trainer (pipeline/trainer/legacy.py and workers/legacy_main.py): the settings mapping, the grad_norm wrapper, and
 a 2-step CPU probe of the tiny model in a venv built from requirements-legacy.txt, with and
 without the wrapper."""
 
@@ -17,9 +17,11 @@ import torch
 import yaml
 from conftest import ROOT
 
-import verl_launch
-import verl_legacy
-from cli import PipelineError
+from pipeline.common.cli import PipelineError
+from pipeline.common.settings import merged
+from pipeline.trainer import legacy, metrics, select
+from pipeline.trainer import overrides as overrides_module
+from pipeline.trainer.workers import legacy_main
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 SEED_ENGINE = yaml.safe_load((ROOT / "config" / "seed_engine.yaml").read_text())["train"]
@@ -37,7 +39,7 @@ def seed_train(**trainer):
 
 
 def overrides(train, device="cuda", nproc=8):
-    return verl_legacy.legacy_overrides(
+    return legacy.legacy_overrides(
         train, train_files="d/train.parquet", val_files="d/val.parquet", model_dir="m", trust_remote_code=True,
         ckpt_dir="ckpt", hydra_dir="hydra", nproc=nproc, device=device,
     )
@@ -82,7 +84,7 @@ def test_attention(monkeypatch):
     t = seed_train()
     t["model"]["attn_implementation"] = "auto"
     assert as_dict(overrides(t, device="cpu"))["+model.attn_implementation"] == "sdpa"
-    monkeypatch.setattr(verl_legacy.importlib.util, "find_spec", lambda name: object())  # flash_attn installed
+    monkeypatch.setattr(overrides_module.importlib.util, "find_spec", lambda name: object())  # flash_attn installed
     assert as_dict(overrides(t, device="cuda"))["+model.attn_implementation"] == "flash_attention_2"
     assert as_dict(overrides(t, device="cpu"))["+model.attn_implementation"] == "sdpa"
 
@@ -107,9 +109,9 @@ def test_settings_without_a_legacy_equivalent_are_named():
 
 
 def test_trainer_module_by_release():
-    assert verl_legacy.trainer_module("0.6.1") == "verl.trainer.fsdp_sft_trainer"
-    assert verl_legacy.trainer_module("0.9.1") == "verl.trainer.sft_trainer"
-    assert verl_legacy.trainer_module("0.7.0") is None and verl_legacy.trainer_module(None) is None
+    assert select.for_release("0.6.1").module == "verl.trainer.fsdp_sft_trainer"
+    assert select.for_release("0.9.1").module == "verl.trainer.sft_trainer"
+    assert select.for_release("0.7.0") is None and select.for_release(None) is None
 
 
 def test_transformers4_model_dir(tmp_path):
@@ -117,10 +119,10 @@ def test_transformers4_model_dir(tmp_path):
     model.mkdir()
     (model / "config.json").write_text("{}")
     (model / "tokenizer_config.json").write_text(json.dumps({"extra_special_tokens": ["<|im_start|>"]}))
-    dest = verl_legacy.transformers4_model_dir(model, tmp_path / "v4")
+    dest = legacy.transformers4_model_dir(model, tmp_path / "v4")
     assert json.loads((dest / "tokenizer_config.json").read_text()) == {"additional_special_tokens": ["<|im_start|>"]}
     assert (dest / "config.json").resolve() == (model / "config.json").resolve()
-    assert verl_legacy.transformers4_model_dir(dest, tmp_path / "again") == dest.resolve()
+    assert legacy.transformers4_model_dir(dest, tmp_path / "again") == dest.resolve()
 
 
 # ---- the grad_norm wrapper, on a stand-in for the legacy trainer ----
@@ -156,7 +158,7 @@ def fake_trainer_module(strategy):
 def test_training_step_returns_the_norm_it_clipped_with(strategy, norm):
     module = fake_trainer_module(strategy)
     clip, model_clip = module.fsdp2_clip_grad_norm_, module.FSDPSFTTrainer.fsdp_model.clip_grad_norm_
-    verl_legacy.install_grad_norm(module)
+    legacy_main.install_grad_norm(module)
     trainer = module.FSDPSFTTrainer()
     metrics = trainer.training_step(None)
     assert metrics == {"train/loss": 1.0, "train/lr(1e-3)": 0.02, "train/time(s)": 0.1, "train/grad_norm": norm,
@@ -205,7 +207,7 @@ def probe_inputs(tmp_path_factory):
     settings = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
                 "num_key_value_heads": 2, "seed": 0}
     subprocess.run(
-        [sys.executable, str(SCRIPTS / "build_tiny_model.py"), "--settings", json.dumps(settings),
+        [sys.executable, str(SCRIPTS / "tiny_model.py"), "--settings", json.dumps({"tiny_model": settings}),
          "--chat-template", str(ROOT / "resources" / "chat_template.jinja"),
          "--manifest", str(work / "tiny" / "manifest.json")],
         check=True, capture_output=True,
@@ -217,14 +219,14 @@ def probe_inputs(tmp_path_factory):
     ]
     for name, n in (("train", 8), ("val", 4)):
         pq.write_table(pa.table({"messages": rows(n)}), work / f"{name}.parquet")
-    model = verl_legacy.transformers4_model_dir(work / "tiny" / "hf", work / "model-transformers4")
+    model = legacy.transformers4_model_dir(work / "tiny" / "hf", work / "model-transformers4")
     return work, model
 
 
 PROBE_STEPS = 2
 
 
-def run_probe(python, probe_inputs, tmp_path, nproc, entry=("-m", verl_legacy.ENTRY_MODULE)):
+def run_probe(python, probe_inputs, tmp_path, nproc, entry=("-m", legacy.TRAINER.entry_module)):
     """Train PROBE_STEPS steps on the CPU; return (metrics per step, console output, {step: the
     poll of the metrics file that first found its line, while the trainer ran})."""
     work, model = probe_inputs
@@ -233,28 +235,28 @@ def run_probe(python, probe_inputs, tmp_path, nproc, entry=("-m", verl_legacy.EN
     train["data"].update(train_batch_size=2, micro_batch_size_per_gpu=1, max_length=256, num_workers=0)
     train["model"]["enable_gradient_checkpointing"] = False
     train["optim"]["lr_warmup_steps_ratio"] = 0.0
-    hydra_overrides = verl_legacy.legacy_overrides(
+    hydra_overrides = legacy.legacy_overrides(
         train, train_files=work / "train.parquet", val_files=work / "val.parquet", model_dir=model,
         trust_remote_code=False, ckpt_dir=tmp_path / "ckpt", hydra_dir=tmp_path / "hydra", nproc=nproc, device="cpu",
     )
     cmd = [str(python), "-m", "torch.distributed.run", "--standalone", "--nnodes=1", f"--nproc_per_node={nproc}",
            *entry, *hydra_overrides]
-    metrics = tmp_path / "metrics.jsonl"
-    env = dict(os.environ, PYTHONPATH=str(SCRIPTS), VERL_USE_EXTERNAL_MODULES="verl_worker_guard",
-               VERL_FILE_LOGGER_PATH=str(metrics), HF_HUB_OFFLINE="1",
+    metrics_file = tmp_path / "metrics.jsonl"
+    env = dict(os.environ, PYTHONPATH=str(SCRIPTS), VERL_USE_EXTERNAL_MODULES="pipeline.trainer.workers.worker_guard",
+               VERL_FILE_LOGGER_PATH=str(metrics_file), HF_HUB_OFFLINE="1",
                OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // nproc)), TMPDIR=str(tmp_path))
     log = tmp_path / "probe.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
         first_seen, polls = {}, 0  # step -> the poll that first found its metrics line on disk
         while proc.poll() is None:
-            for step in verl_launch.read_metrics(metrics):
+            for step in metrics.read_metrics(metrics_file):
                 first_seen.setdefault(step, polls)
             polls += 1
             time.sleep(0.2)
     output = log.read_text(errors="replace")
     assert proc.returncode == 0, output[-6000:]
-    return verl_launch.read_metrics(metrics), output, first_seen
+    return metrics.read_metrics(metrics_file), output, first_seen
 
 
 def assert_grad_norm_logged(steps, output):
@@ -289,9 +291,9 @@ def test_legacy_trainer_logs_grad_norm_each_step(one_rank):
 def test_without_the_wrapper_grad_norm_is_not_logged(legacy_python, probe_inputs, tmp_path):
     script = tmp_path / "unwrapped.py"
     script.write_text(
-        "import importlib\nimport verl_legacy\n"
-        "trainer = importlib.import_module(verl_legacy.TRAINER_MODULE)\n"
-        "verl_legacy.install_runtime(trainer)\ntrainer.main()\n"
+        "import importlib\nfrom pipeline.trainer.workers import legacy_main\n"
+        "trainer = importlib.import_module(legacy_main.TRAINER_MODULE)\n"
+        "legacy_main.install_runtime(trainer)\ntrainer.main()\n"
     )
     steps, output, _ = run_probe(legacy_python, probe_inputs, tmp_path, nproc=1, entry=(str(script),))
     for step in range(1, PROBE_STEPS + 1):
@@ -309,17 +311,18 @@ def test_two_ranks_log_the_global_grad_norm(legacy_python, probe_inputs, one_ran
 
 def test_the_verl_check_detects_the_legacy_trainer_and_proves_grad_norm(legacy_python, probe_inputs, tmp_path):
     """The verl_check rule's own script, run in the legacy environment: it picks the legacy trainer,
-    launches its probe through verl_launch (the train rule's launch code) and finds grad_norm."""
+    launches its probe through pipeline/trainer/launch.py (the train rule's launch code) and finds grad_norm."""
     work, _ = probe_inputs
     report = tmp_path / "verl_check.json"
     proc = subprocess.run(
-        [str(legacy_python), str(SCRIPTS / "check_verl.py"), "--model-manifest", str(work / "tiny" / "manifest.json"),
+        [str(legacy_python), str(SCRIPTS / "verl_check.py"), "--model-manifest", str(work / "tiny" / "manifest.json"),
+         "--settings", json.dumps({"verl_check": {"train": merged(CONFIG["train"], CONFIG["verl_check"]["train"])}}),
          "--report", str(report)],
         capture_output=True, text=True, timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
     result = json.loads(report.read_text())
     assert result["versions"]["verl"].startswith("0.6.")
-    assert result["trainer_module"] == verl_legacy.TRAINER_MODULE
+    assert result["trainer_module"] == legacy.TRAINER.module
     assert "train/grad_norm" in result["probe"]["metrics_seen"]
     assert all(math.isfinite(g) and g > 0 for g in result["probe"]["grad_norm"])

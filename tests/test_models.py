@@ -7,9 +7,10 @@ import types
 import httpx
 import pytest
 
-import build_tiny_model
-import fetch_model
-from cli import PipelineError
+import download_model
+import tiny_model
+from pipeline.common.cli import PipelineError
+from pipeline.common.models import check_model_dir
 from conftest import ROOT, planned_rules, write_config_override
 
 REVISION = "c03e6d358207e414f1eca0bb1891e29f1db0e242"
@@ -20,7 +21,7 @@ TINY = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "nu
 def test_tiny_model_is_byte_for_byte_reproducible(tmp_path):
     template = (ROOT / "resources/chat_template.jinja").read_text()
     for name in ("a", "b"):
-        build_tiny_model.build(TINY, template, tmp_path / name)
+        tiny_model.build(TINY, template, tmp_path / name)
     for f in ("model.safetensors", "config.json", "tokenizer.json", "chat_template.jinja"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
 
@@ -39,12 +40,11 @@ def fake_hub(monkeypatch, source_dir, sha=REVISION):
 def test_hub_download_writes_a_manifest_with_revision_and_files(smoke_workdir, monkeypatch, tmp_path):
     fake_hub(monkeypatch, smoke_workdir / "results/models/tiny/hf")
     manifest = tmp_path / "hub/Qwen--X@c03e6d358207/manifest.json"
-    p = fetch_model.cli.parser("x")
-    p.add_argument("--hub-id")
-    p.add_argument("--local-path")
-    p.add_argument("--revision")
+    p = download_model.cli.parser("x")
+    p.add_argument("--settings")
     p.add_argument("--manifest")
-    fetch_model.cli.run(fetch_model.main, p, ["--hub-id", "Qwen/X", "--revision", REVISION, "--manifest", str(manifest)])
+    settings = json.dumps({"model": {"hub_id": "Qwen/X", "revision": REVISION}})
+    download_model.cli.run(download_model.main, p, ["--settings", settings, "--manifest", str(manifest)])
     info = json.loads(manifest.read_text())
     assert info["source"] == "hub" and info["revision"] == info["resolved_revision"] == REVISION
     assert info["path"] == str(manifest.parent / "hf")
@@ -60,15 +60,15 @@ def test_hub_unreachable_is_a_clear_error(monkeypatch, tmp_path):
 
     monkeypatch.setattr(huggingface_hub.HfApi, "model_info", offline)
     with pytest.raises(PipelineError, match=r"cannot download Qwen/X@c03e.* set model.source: local and model.local_path"):
-        fetch_model.download("Qwen/X", REVISION, tmp_path)
+        download_model.download("Qwen/X", REVISION, tmp_path)
 
 
 def test_local_model_must_be_a_safetensors_hf_directory(tmp_path):
     with pytest.raises(PipelineError, match="not a Hugging Face model directory"):
-        fetch_model.check_model_dir(tmp_path)
+        check_model_dir(tmp_path)
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(PipelineError, match="no .safetensors weights"):
-        fetch_model.check_model_dir(tmp_path)
+        check_model_dir(tmp_path)
 
 
 def test_main_run_downloads_the_pinned_hub_model(smoke_workdir, tmp_path):

@@ -8,7 +8,7 @@ from transformers import AttentionInterface, Qwen2Config, Qwen2ForCausalLM
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import create_causal_mask
 
-import packed_attention as pa  # registers "packed_varlen"
+import pipeline.trainer.workers.packed_attention as pa  # registers "packed_varlen"
 
 LENGTHS = [5, 17, 1, 33, 8, 64]
 HQ, HKV, D = 12, 2, 32  # Qwen2.5-Coder-1.5B has 12 q heads / 2 kv heads (head_dim 128)

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import copy_workflow, snakemake
 
-import provenance
+from pipeline.common import provenance
 
 BYTE_IDENTICAL = [
     "results/smoke/data/filtered.parquet",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import sandbox
-from sandbox import FAILED, PASSED, TIMED_OUT, Limits, run_program, run_programs
+from pipeline.evaluation import sandbox
+from pipeline.evaluation.sandbox import FAILED, PASSED, TIMED_OUT, Limits, run_program, run_programs
 
 ROOT = Path(__file__).resolve().parents[1]
 IS_ROOT = os.geteuid() == 0

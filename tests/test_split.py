@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 
-from cli import PipelineError
+from pipeline.common.cli import PipelineError
 from split_by_problem import choose_val_problems, over_length_rows
 
 SCRIPT = ROOT / "workflow" / "scripts" / "split_by_problem.py"

@@ -4,7 +4,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
-from token_lengths import load_tokenizer, token_counts
+from count_tokens import load_tokenizer, token_counts
 
 
 def tiny_tokenizer(smoke_workdir):

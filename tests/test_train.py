@@ -14,14 +14,16 @@ import pytest
 import yaml
 from conftest import ROOT, snakemake, workflow_env, write_config_override
 
-import check_verl
 import train_sft
-import verl_launch
-from cli import PipelineError
-from training_plan import training_plan
+import verl_check
+from pipeline.common.cli import PipelineError
+from pipeline.trainer import current, legacy, overrides, select
+from pipeline.trainer.metrics import merge_launch_metrics
+from pipeline.trainer.plan import training_plan
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 MAIN_TRAIN = CONFIG["train"]
+VERL_09 = current.TRAINER.module
 
 
 def smoke_train(**trainer):
@@ -89,15 +91,16 @@ def test_preflight_world_size_of_the_checkpoint(tmp_path):
 def test_fingerprint_follows_what_is_learned(tmp_path):
     data = tmp_path / "train.parquet"
     data.write_bytes(b"rows")
-    base, _ = train_sft.fingerprint(smoke_train(), {"train": data}, "cpu")
+    base, _ = train_sft.fingerprint(smoke_train(), {"train": data}, "cpu", VERL_09)
     logging_only = smoke_train(project_name="other", experiment_name="x", logger=["console"], save_freq=2)
-    assert train_sft.fingerprint(logging_only, {"train": data}, "cpu")[0] == base
+    assert train_sft.fingerprint(logging_only, {"train": data}, "cpu", VERL_09)[0] == base
     lr = smoke_train()
     lr["optim"]["lr"] = 1e-4
-    assert train_sft.fingerprint(lr, {"train": data}, "cpu")[0] != base
-    assert train_sft.fingerprint(smoke_train(), {"train": data}, "cuda")[0] != base
+    assert train_sft.fingerprint(lr, {"train": data}, "cpu", VERL_09)[0] != base
+    assert train_sft.fingerprint(smoke_train(), {"train": data}, "cuda", VERL_09)[0] != base
+    assert train_sft.fingerprint(smoke_train(), {"train": data}, "cpu", legacy.TRAINER.module)[0] != base
     data.write_bytes(b"other rows")
-    assert train_sft.fingerprint(smoke_train(), {"train": data}, "cpu")[0] != base
+    assert train_sft.fingerprint(smoke_train(), {"train": data}, "cpu", VERL_09)[0] != base
 
 
 def test_metrics_merge_across_launches(tmp_path):
@@ -106,7 +109,7 @@ def test_metrics_merge_across_launches(tmp_path):
         '{"step": 2, "data": {"val/loss": 3.1}}\n{"step": 3, "data": {"train/l'  # cut short by a kill
     )
     (tmp_path / "launch-1.jsonl").write_text('{"step": 3, "data": {"train/loss": 2.5}}\n')
-    assert train_sft.merge_launch_metrics(tmp_path) == [
+    assert merge_launch_metrics(tmp_path) == [
         {"step": 1, "train/loss": 3.0},
         {"step": 2, "train/loss": 2.9, "val/loss": 3.1},
         {"step": 3, "train/loss": 2.5},
@@ -116,7 +119,7 @@ def test_metrics_merge_across_launches(tmp_path):
 def test_overrides_carry_the_seed_settings():
     main = json.loads(json.dumps(MAIN_TRAIN))
     main["model"]["enable_gradient_checkpointing"] = True  # `auto` needs a GPU to resolve
-    o = verl_launch.overrides(
+    o = current.overrides(
         main, train_files="t.parquet", val_files="v.parquet", model_dir="m", trust_remote_code=True,
         ckpt_dir="c", hydra_dir="h", nproc=8, device="cuda",
     )
@@ -132,7 +135,7 @@ def test_overrides_carry_the_seed_settings():
                      "checkpoint.save_contents=[model,optimizer,extra,hf_model]",
                      "+model.override_config.attn_implementation=packed_varlen"):
         assert expected in o
-    cpu = verl_launch.overrides(
+    cpu = current.overrides(
         MAIN_TRAIN, train_files="t", val_files="v", model_dir="m", trust_remote_code=False, ckpt_dir="c",
         hydra_dir="h", nproc=1, device="cpu",
     )
@@ -145,24 +148,25 @@ def test_gradient_checkpointing_only_where_activations_do_not_fit():
     h100 = 80 * 2**30
     q15 = {"hidden_size": 1536, "intermediate_size": 8960, "num_hidden_layers": 28}
     q7 = {"hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28}
-    assert not verl_launch.needs_checkpointing(q15, 1.54e9, 1, 16384, h100)  # measured: 47 GB peak
-    assert verl_launch.needs_checkpointing(q15, 1.54e9, 1, 32768, h100)
-    assert verl_launch.needs_checkpointing(q7, 7.62e9, 8, 16384, h100)
+    assert not overrides.needs_checkpointing(q15, 1.54e9, 1, 16384, h100)  # measured: 47 GB peak
+    assert overrides.needs_checkpointing(q15, 1.54e9, 1, 32768, h100)
+    assert overrides.needs_checkpointing(q7, 7.62e9, 8, 16384, h100)
 
 
 def test_verl_check_rejects_unsupported_versions_and_missing_grad_norm(monkeypatch, tmp_path):
-    monkeypatch.setattr(check_verl, "installed_versions", lambda: {"verl": "0.7.0"})
-    p = check_verl.cli.parser("x")
+    monkeypatch.setattr(select, "installed_verl", lambda: "0.7.0")
+    p = verl_check.cli.parser("x")
     p.add_argument("--model-manifest")
+    p.add_argument("--settings")
     p.add_argument("--report")
     with pytest.raises(SystemExit):
-        check_verl.cli.run(check_verl.main, p, ["--model-manifest", "m", "--report", str(tmp_path / "r.json"),
-                                                "--log", str(tmp_path / "log")])
+        verl_check.cli.run(verl_check.main, p, ["--model-manifest", "m", "--settings", "{}",
+                                                "--report", str(tmp_path / "r.json"), "--log", str(tmp_path / "log")])
     assert ("verl 0.7.0 is installed; the pipeline supports verl 0.6.x (verl.trainer.fsdp_sft_trainer), "
             "0.9.x (verl.trainer.sft_trainer)") in (tmp_path / "log").read_text()
     steps = {1: {"train/loss": 1.0, "train/lr": 1e-5, "train/grad_norm": 2.0}, 2: {"train/loss": 1.0, "train/lr": 1e-5}}
     with pytest.raises(PipelineError, match=r"step 2 logged train/grad_norm=None"):
-        check_verl.check_metrics(steps)
+        verl_check.check_metrics(steps, 2)
 
 
 # --- end to end on the smoke run ---------------------------------------------------------------
@@ -209,7 +213,7 @@ def trainer_pids(workdir):
             cmd = (proc_dir / "cmdline").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if f"\0{verl_launch.ENTRY_POINT}\0" in cmd and str(workdir) in cmd:
+        if f"\0{current.TRAINER.entry_module}\0" in cmd and str(workdir) in cmd:
             pids.append(int(proc_dir.name))
     return pids
 
@@ -274,7 +278,7 @@ def test_two_ranks_learn_what_one_rank_learns(smoke_workdir, tmp_path):
 
 
 def test_export_is_verified_and_a_corrupted_export_fails(smoke_workdir, tmp_path):
-    import export_hf
+    import export
     from safetensors.torch import load_file, save_file
 
     report = json.loads((smoke_workdir / "results/smoke/export.json").read_text())
@@ -286,7 +290,7 @@ def test_export_is_verified_and_a_corrupted_export_fails(smoke_workdir, tmp_path
     name = next(k for k in weights if "layers.1.mlp.down_proj" in k)
     weights[name] = weights[name] * 1.5
     save_file(weights, corrupted / "model.safetensors", metadata={"format": "pt"})
-    check = export_hf.verify(corrupted, step_dir, "bf16", val)
+    check = export.verify(corrupted, step_dir, "bf16", val)
     assert not check["passed"] and check["max_weight_diff"] > 0 and check["max_logit_diff"] > 1e-3
 
     from transformers import AutoModelForCausalLM

@@ -1,7 +1,7 @@
 """A model with an untied lm_head (Qwen2.5-Coder-7B has one) trained on more than one rank with
 verl's fused log-prob kernel (the default). verl 0.9.1 shards such an lm_head as its own FSDP2 unit
 and its fused kernel then fails on the first step ("got mixed torch.Tensor and DTensor", first
-seen on 4 H100s); workflow/scripts/untied_lm_head.py keeps it in the root unit. Here: the smoke
+seen on 4 H100s); pipeline/trainer/workers/untied_lm_head.py keeps it in the root unit. Here: the smoke
 run through the train rule with the tiny model untied, two CPU ranks."""
 
 import json

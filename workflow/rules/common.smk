@@ -1,4 +1,3 @@
-import copy
 import hashlib
 import json
 import os
@@ -10,20 +9,21 @@ from snakemake.utils import validate
 
 SCRIPTS = Path(workflow.basedir, "workflow", "scripts")
 sys.path.insert(0, str(SCRIPTS))
-from package_versions import installed_versions
+from pipeline.common.code_inputs import closure
+from pipeline.common.settings import as_json, merged, projected
+from pipeline.common.versions import installed_versions
 
 RUNS = sorted(config["runs"])
-SHARED_KEYS = ("runs", "tiny_model")  # the same for every run: not overridable per run
+# The same for every run: not overridable per run.
+SHARED_KEYS = ("runs", "tiny_model", "verl_check")
 
 
-def _merged(base, override):
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merged(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
+def _validated(settings, what):
+    try:
+        validate(settings, "../schemas/config.schema.yaml")
+    except WorkflowError as e:
+        raise WorkflowError(f"config: {what} is invalid:\n{e}") from None
+    return settings
 
 
 def _run_configs():
@@ -34,12 +34,7 @@ def _run_configs():
         for key in SHARED_KEYS:
             if key in override:
                 raise WorkflowError(f"config: runs.{run}.{key} cannot be set per run")
-        merged = _merged(base, override)
-        try:
-            validate(merged, "../schemas/config.schema.yaml")
-        except WorkflowError as e:
-            raise WorkflowError(f"config: run '{run}' is invalid:\n{e}") from None
-        runs[run] = merged
+        runs[run] = _validated(merged(base, override), f"run '{run}'")
     return runs
 
 
@@ -72,28 +67,53 @@ def raw_files(wildcards):
     return [str(raw)]
 
 
-def filter_settings(wildcards):
-    c = RUN_CONFIG[wildcards.run]
-    return json.dumps(
-        {
-            "columns": c["data"]["columns"],
-            "chat": c["data"]["chat"],
-            "filter": c["filter"],
-        },
-        sort_keys=True,
-    )
+def settings(*keys):
+    """A rule's settings param: the run's config cut down to these dotted keys, nested as in the
+    config (pipeline/common/settings.py); the rule's script reads them in that shape."""
+    return lambda wildcards: as_json(projected(RUN_CONFIG[wildcards.run], *keys))
 
 
-# The frame shared by every script (arguments, logging, errors, provenance records)
-FRAME = ("cli.py", "provenance.py", "package_versions.py", "model_files.py")
+def split_settings(wildcards):
+    """Under over_length: truncate the split keeps every row whatever max_length is, so only the
+    other policies make it a setting of the split (a max_length change then reruns the audit only).
+    """
+    keys = ["split", "audit.over_length", "train.data.train_batch_size"]
+    if RUN_CONFIG[wildcards.run]["audit"]["over_length"] != "truncate":
+        keys.append("train.data.max_length")
+    return settings(*keys)(wildcards)
 
 
-def scripts(script, *modules):
-    """Paths of a job's script, the modules it imports and the shared frame. Declared as inputs,
-    so an edit reruns the job and a touch does not (inputs under 1 MB are compared by checksum).
-    Relative to the working directory, so a moved or cloned project reruns nothing."""
-    names = dict.fromkeys((script, *modules, *FRAME))
-    return [os.path.relpath(SCRIPTS / name) for name in names]
+# The settings the step arithmetic needs (and no others, so that e.g. an lr change does not rerun
+# the length audit).
+PLAN_KEYS = (
+    "audit.over_length",
+    "split.val_ratio",
+    "train.gpus",
+    "train.data.train_batch_size",
+    "train.data.max_length",
+    "train.optim.lr_warmup_steps_ratio",
+    "train.trainer.total_epochs",
+    "train.trainer.total_training_steps",
+    "train.trainer.save_freq",
+    "train.trainer.max_ckpt_to_keep",
+)
+
+
+def verl_check_settings():
+    """The verl check's probe: the top-level train settings with config verl_check.train merged on
+    top, validated as any run's train settings are."""
+    base = {k: v for k, v in config.items() if k not in ("runs", "run")}
+    probe = merged(base["train"], config["verl_check"]["train"])
+    _validated(merged(base, {"train": probe}), "verl_check.train (merged onto train)")
+    return as_json({"verl_check": {"train": probe}})
+
+
+def rule_code(script):
+    """The rule script workflow/scripts/<script>.py and every project module it reaches
+    (pipeline/common/code_inputs.py). Declared as inputs, so an edit reruns the job and a touch does
+    not (inputs under 1 MB are compared by checksum). Relative to the working directory, so a moved
+    or cloned project reruns nothing."""
+    return [os.path.relpath(f) for f in closure(SCRIPTS / f"{script}.py")]
 
 
 def model_key(run):
@@ -116,57 +136,6 @@ def model_manifest(wildcards):
     return f"results/models/{model_key(wildcards.run)}/manifest.json"
 
 
-def trust_remote_code_flag(wildcards):
-    return (
-        "--trust-remote-code"
-        if RUN_CONFIG[wildcards.run]["model"]["trust_remote_code"]
-        else ""
-    )
-
-
-def plan_settings(wildcards):
-    """The training settings the step arithmetic needs (and no others, so that e.g. an lr change
-    does not rerun the length audit)."""
-    t = RUN_CONFIG[wildcards.run]["train"]
-    plan = {
-        "gpus": t["gpus"],
-        "data": {k: t["data"][k] for k in ("train_batch_size", "max_length")},
-        "optim": {"lr_warmup_steps_ratio": t["optim"]["lr_warmup_steps_ratio"]},
-        "trainer": {
-            k: t["trainer"][k]
-            for k in (
-                "total_epochs",
-                "total_training_steps",
-                "save_freq",
-                "max_ckpt_to_keep",
-            )
-        },
-    }
-    c = RUN_CONFIG[wildcards.run]
-    return json.dumps(
-        {
-            "over_length": c["audit"]["over_length"],
-            "val_ratio": c["split"]["val_ratio"],
-            "train": plan,
-        },
-        sort_keys=True,
-    )
-
-
-def split_settings(wildcards):
-    c = RUN_CONFIG[wildcards.run]
-    s = {
-        "val_ratio": c["split"]["val_ratio"],
-        "seed": c["split"]["seed"],
-        # verl reports val/loss NaN when validation holds fewer rows than one global batch.
-        "min_val_rows": c["train"]["data"]["train_batch_size"],
-        "over_length": c["audit"]["over_length"],
-    }
-    if s["over_length"] != "truncate":
-        s["max_length"] = c["train"]["data"]["max_length"]
-    return json.dumps(s, sort_keys=True)
-
-
 def data_outputs(run):
     """What the data stages of a run deliver."""
     return [
@@ -180,10 +149,6 @@ def data_outputs(run):
 def run_outputs(run):
     """What a run delivers end to end."""
     return data_outputs(run) + [f"results/{run}/summary.html"]
-
-
-def train_settings(wildcards):
-    return json.dumps(RUN_CONFIG[wildcards.run]["train"], sort_keys=True)
 
 
 def provenance_records(wildcards):

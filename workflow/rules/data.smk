@@ -6,7 +6,7 @@ rule filter_rows:
     input:
         raw=raw_files,
         benchmarks=lambda w: RUN_CONFIG[w.run]["filter"]["decontaminate"]["benchmarks"],
-        code=scripts("filter_rows.py", "raw_bee.py", "decontaminate.py"),
+        code=rule_code("filter_rows"),
     output:
         filtered="results/{run}/data/filtered.parquet",
         rejected="results/{run}/data/rejected.parquet",
@@ -17,7 +17,7 @@ rule filter_rows:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        settings=filter_settings,
+        settings=settings("data.columns", "data.chat", "filter"),
     message:
         "[{wildcards.run}] filtering raw BEE rows"
     shell:
@@ -31,7 +31,7 @@ rule count_tokens:
     input:
         filtered="results/{run}/data/filtered.parquet",
         model=model_manifest,
-        code=scripts("token_lengths.py"),
+        code=rule_code("count_tokens"),
     output:
         lengths="results/{run}/audit/lengths.parquet",
         provenance="results/{run}/provenance/count_tokens.json",
@@ -40,19 +40,19 @@ rule count_tokens:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        trust_remote_code=trust_remote_code_flag,
+        settings=settings("model.trust_remote_code"),
     message:
         "[{wildcards.run}] counting tokens"
     shell:
         "python {input.code[0]} --filtered {input.filtered} --model-manifest {input.model}"
-        " {params.trust_remote_code} --lengths {output.lengths} --provenance {output.provenance} --log {log}"
+        " --settings {params.settings:q} --lengths {output.lengths} --provenance {output.provenance} --log {log}"
 
 
 # Percentiles against max_length, the over-length policy's effect, and the training plan.
 rule audit_lengths:
     input:
         lengths="results/{run}/audit/lengths.parquet",
-        code=scripts("audit_lengths.py", "training_plan.py"),
+        code=rule_code("audit_lengths"),
     output:
         report="results/{run}/audit/audit_report.json",
         histogram=report(
@@ -67,7 +67,7 @@ rule audit_lengths:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        settings=plan_settings,
+        settings=settings(*PLAN_KEYS),
     message:
         "[{wildcards.run}] auditing token lengths"
     shell:
@@ -80,7 +80,7 @@ rule split_by_problem:
     input:
         filtered="results/{run}/data/filtered.parquet",
         lengths="results/{run}/audit/lengths.parquet",
-        code=scripts("split_by_problem.py"),
+        code=rule_code("split_by_problem"),
     output:
         train="results/{run}/data/sft_train.parquet",
         val="results/{run}/data/sft_val.parquet",

@@ -8,7 +8,7 @@ rule smoke_eval:
         export="results/{run}/export.json",
         base=model_manifest,
         val="results/{run}/data/sft_val.parquet",
-        code=scripts("evaluate.py", "humaneval.py", "sandbox.py"),
+        code=rule_code("smoke_eval"),
     output:
         report="results/{run}/eval/smoke.json",
         samples="results/{run}/eval/samples.jsonl",
@@ -20,13 +20,12 @@ rule smoke_eval:
     resources:
         gpu=lambda w: 1 if RUN_CONFIG[w.run]["model"]["source"] != "tiny" else 0,
     params:
-        settings=lambda w: json.dumps(RUN_CONFIG[w.run]["eval"], sort_keys=True),
-        max_length=lambda w: RUN_CONFIG[w.run]["train"]["data"]["max_length"],
+        settings=settings("eval", "train.data.max_length"),
     message:
         "[{wildcards.run}] evaluating base vs fine-tuned (val loss, HumanEval)"
     shell:
         "python {input.code[0]} --base-manifest {input.base} --finetuned {input.finetuned}"
-        " --val-files {input.val} --max-length {params.max_length}"
+        " --val-files {input.val}"
         " --settings {params.settings:q} --report {output.report}"
         " --samples {output.samples} --provenance {output.provenance} --log {log}"
 
@@ -41,7 +40,7 @@ rule summarise_run:
         export_report="results/{run}/export.json",
         eval_report="results/{run}/eval/smoke.json",
         provenance=provenance_records,
-        code=scripts("summarise_run.py"),
+        code=rule_code("summarise_run"),
     output:
         report(
             "results/{run}/summary.html",

@@ -6,7 +6,7 @@
 rule tiny_model:
     input:
         chat_template="resources/chat_template.jinja",
-        code=scripts("build_tiny_model.py"),
+        code=rule_code("tiny_model"),
     output:
         manifest="results/models/tiny/manifest.json",
         provenance="results/models/tiny/provenance.json",
@@ -15,7 +15,7 @@ rule tiny_model:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        settings=json.dumps(config["tiny_model"], sort_keys=True),
+        settings=as_json(projected(config, "tiny_model")),
     message:
         "building the embedded tiny model"
     shell:
@@ -26,7 +26,7 @@ rule tiny_model:
 # The hub model at its pinned revision, downloaded once (resumable; a failure deletes nothing).
 rule download_model:
     input:
-        code=scripts("fetch_model.py"),
+        code=rule_code("download_model"),
     output:
         manifest="results/models/hub/{model}/manifest.json",
         provenance="results/models/hub/{model}/provenance.json",
@@ -35,19 +35,22 @@ rule download_model:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        hub_id=lambda w: MODELS[f"hub/{w.model}"]["hub_id"],
-        revision=lambda w: MODELS[f"hub/{w.model}"]["revision"],
+        settings=lambda w: as_json(
+            projected(
+                {"model": MODELS[f"hub/{w.model}"]}, "model.hub_id", "model.revision"
+            )
+        ),
     message:
-        "downloading {params.hub_id}@{params.revision} from the Hugging Face hub"
+        "downloading {wildcards.model} from the Hugging Face hub"
     shell:
-        "python {input.code[0]} --hub-id {params.hub_id} --revision {params.revision}"
+        "python {input.code[0]} --settings {params.settings:q}"
         " --manifest {output.manifest} --provenance {output.provenance} --log {log}"
 
 
 # A model already on disk (model.source: local), described in place.
 rule describe_local_model:
     input:
-        code=scripts("fetch_model.py"),
+        code=rule_code("describe_local_model"),
     output:
         manifest="results/models/local/{model}/manifest.json",
         provenance="results/models/local/{model}/provenance.json",
@@ -56,8 +59,11 @@ rule describe_local_model:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        path=lambda w: MODELS[f"local/{w.model}"]["local_path"],
+        settings=lambda w: as_json(
+            projected({"model": MODELS[f"local/{w.model}"]}, "model.local_path")
+        ),
     message:
-        "describing the local model {params.path}"
+        "describing the local model {wildcards.model}"
     shell:
-        "python {input.code[0]} --local-path {params.path:q} --manifest {output.manifest} --provenance {output.provenance} --log {log}"
+        "python {input.code[0]} --settings {params.settings:q}"
+        " --manifest {output.manifest} --provenance {output.provenance} --log {log}"

@@ -1,24 +1,11 @@
 # Training stages: verl check -> SFT under torchrun -> hf_model export.
 
 
-# verl_launch and what it loads into verl's workers: an edit of any reruns what launched them.
-VERL_LAUNCH = (
-    "verl_launch.py",
-    "verl_legacy.py",
-    "verl_cpu_platform.py",
-    "verl_worker_guard.py",
-    "packed_attention.py",
-    "untied_lm_head.py",
-    "dp_token_balance.py",
-    "verl_sft.py",
-)
-
-
 # Prove the installed verl runs and logs train/grad_norm: a 2-step CPU probe with the tiny model.
 rule verl_check:
     input:
         model="results/models/tiny/manifest.json",
-        code=scripts("check_verl.py", *VERL_LAUNCH),
+        code=rule_code("verl_check"),
     output:
         report="results/verl_check.json",
         provenance="results/provenance/verl_check.json",
@@ -27,12 +14,14 @@ rule verl_check:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        # Reruns when an installed version changes, and only then (besides code edits).
-        versions=json.dumps(installed_versions(), sort_keys=True),
+        settings=verl_check_settings(),
+        # Reruns when an installed version changes, and only then (besides code and settings edits).
+        versions=as_json(installed_versions()),
     message:
         "checking verl: entry point, grad_norm logging (CPU probe)"
     shell:
-        "python {input.code[0]} --model-manifest {input.model} --report {output.report} --provenance {output.provenance} --log {log}"
+        "python {input.code[0]} --model-manifest {input.model} --settings {params.settings:q}"
+        " --report {output.report} --provenance {output.provenance} --log {log}"
 
 
 # SFT with verl's trainer under torchrun. Checkpoints live in a fingerprinted directory passed
@@ -43,7 +32,7 @@ rule train_sft:
         val="results/{run}/data/sft_val.parquet",
         model=model_manifest,
         verl_check="results/verl_check.json",
-        code=scripts("train_sft.py", "training_plan.py", *VERL_LAUNCH),
+        code=rule_code("train_sft"),
     output:
         done="results/{run}/train/done.json",
         metrics="results/{run}/train/metrics.jsonl",
@@ -72,15 +61,14 @@ rule train_sft:
             else ""
         ),
     params:
-        settings=train_settings,
+        settings=settings("train", "model.trust_remote_code"),
         checkpoint_root="results/{run}/checkpoints",
-        trust_remote_code=trust_remote_code_flag,
         gpus_per_node=gpus_per_node,
     message:
         "[{wildcards.run}] training with verl on {resources.nodes} node(s) x {params.gpus_per_node} (log: {log})"
     shell:
         "{resources.mpi} python {input.code[0]} --run {wildcards.run} --train-files {input.train}"
-        " --val-files {input.val} --model-manifest {input.model} {params.trust_remote_code}"
+        " --val-files {input.val} --model-manifest {input.model}"
         " --settings {params.settings:q} --nproc {params.gpus_per_node} --nnodes {resources.nodes}"
         " --checkpoint-root {params.checkpoint_root} --done {output.done}"
         " --metrics {output.metrics} --curves {output.curves}"
@@ -93,7 +81,7 @@ rule export:
         done="results/{run}/train/done.json",
         model=model_manifest,
         val="results/{run}/data/sft_val.parquet",
-        code=scripts("export_hf.py"),
+        code=rule_code("export"),
     output:
         model=directory("results/{run}/hf_model"),
         report="results/{run}/export.json",
@@ -103,10 +91,10 @@ rule export:
     conda:
         "../../envs/pipeline.yaml"
     params:
-        dtype=lambda w: RUN_CONFIG[w.run]["export"]["dtype"],
+        settings=settings("export"),
     message:
         "[{wildcards.run}] exporting the final checkpoint to {output.model}"
     shell:
         "python {input.code[0]} --done {input.done} --model-manifest {input.model}"
-        " --val-files {input.val} --dtype {params.dtype} --out-dir {output.model}"
+        " --val-files {input.val} --settings {params.settings:q} --out-dir {output.model}"
         " --report {output.report} --provenance {output.provenance} --log {log}"

@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow.parquet as pq
 
-import cli
-from training_plan import split_sizes, training_plan
+from pipeline.common import cli
+from pipeline.trainer.plan import split_sizes, training_plan
 
 log = logging.getLogger("pipeline")
 
@@ -55,13 +55,14 @@ def main(args):
     lengths = pq.read_table(args.lengths, columns=["row_id", "n_tokens"])
     n_tokens = lengths.column("n_tokens").to_numpy()
     max_length = s["train"]["data"]["max_length"]
-    report = length_audit(n_tokens, max_length, s["over_length"])
+    over_length = s["audit"]["over_length"]
+    report = length_audit(n_tokens, max_length, over_length)
     over = np.flatnonzero(n_tokens > max_length)
     report["longest_rows"] = [
         {"row_id": int(lengths.column("row_id")[int(i)].as_py()), "n_tokens": int(n_tokens[i])}
         for i in over[np.argsort(-n_tokens[over], kind="stable")][:20]
     ]
-    n_train, n_val = split_sizes(report["rows_after_policy"], s["val_ratio"])
+    n_train, n_val = split_sizes(report["rows_after_policy"], s["split"]["val_ratio"])
     report["plan_estimate"] = training_plan(n_train, n_val, s["train"], dp_size=s["train"]["gpus"])
     report["plan_estimate"]["note"] = (
         "seed section 3.3 estimate from the row count; results/<run>/data/split_report.json has the "
@@ -73,13 +74,13 @@ def main(args):
         "%d rows: p50 %d, p99 %d, max %d tokens; %.2f%% within max_length %d (%d over, policy: %s)",
         report["rows"], report["percentiles"]["p50"], report["percentiles"]["p99"],
         report["percentiles"]["max"], 100 * report["fraction_within_max_length"], max_length,
-        report["rows_over_max_length"], s["over_length"],
+        report["rows_over_max_length"], over_length,
     )
 
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     cli.inputs(p, "--lengths", required=True)
-    p.add_argument("--settings", required=True, help="JSON: {over_length, val_ratio, train}")
+    p.add_argument("--settings", required=True, help="JSON: {audit: {over_length}, split: {val_ratio}, train: the step arithmetic's keys}")
     cli.outputs(p, "--report", "--histogram", required=True)
     cli.run(main, p)

@@ -11,7 +11,7 @@ import logging
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import cli
+from pipeline.common import cli
 
 log = logging.getLogger("pipeline")
 
@@ -66,7 +66,8 @@ def token_counts(tokenizer, conversations):
 
 def main(args):
     model_dir = json.load(open(args.model_manifest))["path"]
-    tokenizer = load_tokenizer(model_dir, args.trust_remote_code)
+    trust_remote_code = json.loads(args.settings)["model"]["trust_remote_code"]
+    tokenizer = load_tokenizer(model_dir, trust_remote_code)
     rows = 0
     with pq.ParquetWriter(args.lengths, LENGTHS_SCHEMA) as writer:
         source = pq.ParquetFile(args.filtered)
@@ -85,6 +86,6 @@ def main(args):
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     cli.inputs(p, "--filtered", "--model-manifest", required=True)
-    p.add_argument("--trust-remote-code", action="store_true")
+    p.add_argument("--settings", required=True, help="JSON: {model: {trust_remote_code}}")
     cli.outputs(p, "--lengths", required=True)
     cli.run(main, p)

@@ -1,5 +1,5 @@
-"""Rules download_model and describe_local_model: the base model as a local directory of HF files
-and a manifest.json beside it (source, id, requested and resolved revision, each file's size and
+"""Rule download_model: the hub model at its pinned revision as a local directory of HF files and
+a manifest.json beside it (source, id, requested and resolved revision, each file's size and
 sha256, parameter count), which is what the other rules take as input.
 
 A hub model is downloaded once, with huggingface_hub, into the directory the manifest names; the
@@ -10,8 +10,8 @@ import json
 import logging
 from pathlib import Path
 
-import cli
-from model_files import count_parameters, describe_files
+from pipeline.common import cli
+from pipeline.common.models import check_model_dir, manifest
 
 log = logging.getLogger("pipeline")
 
@@ -41,38 +41,21 @@ def download(hub_id, revision, out_dir):
     return resolved
 
 
-def check_model_dir(model_dir):
-    model_dir = Path(model_dir)
-    if not (model_dir / "config.json").is_file():
-        raise cli.PipelineError(f"{model_dir} is not a Hugging Face model directory (no config.json)")
-    if not list(model_dir.glob("*.safetensors")):
-        raise cli.PipelineError(f"{model_dir} has no .safetensors weights (the pipeline reads safetensors only)")
-
-
-def manifest(model_dir, **identity):
-    return dict(identity, path=str(model_dir), parameters=count_parameters(model_dir), files=describe_files(model_dir))
-
-
 def main(args):
-    if args.hub_id:
-        out_dir = Path(args.manifest).parent / "hf"
-        resolved = download(args.hub_id, args.revision, out_dir)
-        check_model_dir(out_dir)
-        if resolved != args.revision:
-            raise cli.PipelineError(f"the hub resolved {args.hub_id}@{args.revision} to {resolved}: pin the full sha")
-        info = manifest(out_dir, source="hub", hub_id=args.hub_id, revision=args.revision, resolved_revision=resolved)
-    else:
-        check_model_dir(args.local_path)
-        info = manifest(Path(args.local_path), source="local")
+    model = json.loads(args.settings)["model"]
+    hub_id, revision = model["hub_id"], model["revision"]
+    out_dir = Path(args.manifest).parent / "hf"
+    resolved = download(hub_id, revision, out_dir)
+    check_model_dir(out_dir)
+    if resolved != revision:
+        raise cli.PipelineError(f"the hub resolved {hub_id}@{revision} to {resolved}: pin the full sha")
+    info = manifest(out_dir, source="hub", hub_id=hub_id, revision=revision, resolved_revision=resolved)
     cli.write_json(args.manifest, info)
     log.info("%s: %.2fB parameters, %d files", info["path"], info["parameters"] / 1e9, len(info["files"]))
 
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--hub-id")
-    source.add_argument("--local-path")
-    p.add_argument("--revision", help="with --hub-id: the commit sha to fetch")
+    p.add_argument("--settings", required=True, help="JSON: {model: {hub_id, revision (a commit sha)}}")
     cli.outputs(p, "--manifest", required=True)
     cli.run(main, p)

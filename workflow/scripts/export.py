@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import torch
 
-import cli
+from pipeline.common import cli
 
 log = logging.getLogger("pipeline")
 
@@ -124,8 +124,9 @@ def main(args):
     step_dir = Path(done["checkpoint"])
     base_dir = json.load(open(args.model_manifest))["path"]
     out_dir = Path(args.out_dir)
-    export(step_dir, base_dir, out_dir, args.dtype)
-    check = verify(out_dir, step_dir, args.dtype, args.val_files)
+    dtype = json.loads(args.settings)["export"]["dtype"]
+    export(step_dir, base_dir, out_dir, dtype)
+    check = verify(out_dir, step_dir, dtype, args.val_files)
     report = {"checkpoint": str(step_dir), "step": done["final_step"], "export_dir": str(out_dir), "check": check}
     if not check["passed"]:
         raise cli.PipelineError(
@@ -135,7 +136,7 @@ def main(args):
         )
     cli.write_json(args.report, report)
     log.info("exported step %d to %s (%s); weights identical to the shards, logits within %.3g",
-             done["final_step"], out_dir, args.dtype, check["max_logit_diff"])
+             done["final_step"], out_dir, dtype, check["max_logit_diff"])
 
 
 if __name__ == "__main__":
@@ -143,7 +144,7 @@ if __name__ == "__main__":
     cli.inputs(p, "--done", required=True, help="the train rule's done.json")
     cli.inputs(p, "--model-manifest", required=True, help="the base model's manifest")
     cli.inputs(p, "--val-files", required=True, help="rows for the probe batch")
-    p.add_argument("--dtype", choices=sorted(DTYPES), required=True)
+    p.add_argument("--settings", required=True, help="JSON: {export: {dtype}}")
     cli.outputs(p, "--out-dir", required=True)
     cli.outputs(p, "--report", required=True)
     cli.run(main, p)

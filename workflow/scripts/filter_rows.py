@@ -23,9 +23,9 @@ from multiprocessing import Pool
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import cli
-from decontaminate import NgramIndex, benchmark_file_texts, humaneval_texts
-from raw_bee import OPTIONAL_ROLES, REQUIRED_ROLES, check_schema, iter_chunks, normalise_language, row_fields
+from pipeline.common import cli
+from pipeline.data.decontaminate import NgramIndex, benchmark_file_texts, humaneval_texts
+from pipeline.data.raw_bee import OPTIONAL_ROLES, REQUIRED_ROLES, check_schema, iter_chunks, normalise_language, row_fields
 
 log = logging.getLogger("pipeline")
 
@@ -336,7 +336,8 @@ def main(args):
         pq.ParquetWriter(args.rejected, REJECTED_SCHEMA) as rejected_writer,
     ):
         report = filter_rows(
-            args.raw, settings["columns"], settings["filter"], settings["chat"], kept_writer, rejected_writer
+            args.raw, settings["data"]["columns"], settings["filter"], settings["data"]["chat"], kept_writer,
+            rejected_writer,
         )
     log.info("rows in: %d, kept: %d, rejected: %s", report["in"], report["kept"],
              {k: v for k, v in report["rejected"].items() if v})
@@ -351,6 +352,6 @@ def main(args):
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     cli.inputs(p, "--raw", nargs="+", required=True, help="raw JSONL/Parquet files, in order")
-    p.add_argument("--settings", required=True, help="JSON: {columns, filter, chat}")
+    p.add_argument("--settings", required=True, help="JSON: {data: {columns, chat}, filter}")
     cli.outputs(p, "--filtered", "--rejected", "--report", required=True)
     cli.run(main, p)

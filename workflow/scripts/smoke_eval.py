@@ -17,9 +17,8 @@ from pathlib import Path
 
 import torch
 
-import cli
-import humaneval
-import sandbox
+from pipeline.common import cli
+from pipeline.evaluation import humaneval, sandbox
 
 log = logging.getLogger("pipeline")
 
@@ -136,7 +135,8 @@ def evaluate_model(label, model_dir, problems, settings, val_files, max_length, 
 
 
 def main(args):
-    settings = json.loads(args.settings)
+    all_settings = json.loads(args.settings)
+    settings, max_length = all_settings["eval"], all_settings["train"]["data"]["max_length"]
     if settings["samples_per_problem"] > 1 and settings["temperature"] == 0:
         raise cli.PipelineError("eval.samples_per_problem > 1 needs eval.temperature > 0 (greedy samples are equal)")
     problems = dict(list(humaneval.load_problems().items())[: settings["humaneval_problems"]])
@@ -152,7 +152,7 @@ def main(args):
         for label, model_dir in (("base", base_dir), ("finetuned", args.finetuned)):
             log.info("evaluating %s model %s on %d HumanEval problems (%s)", label, model_dir, len(problems), backend)
             result, samples = evaluate_model(label, Path(model_dir), problems, settings, args.val_files,
-                                             args.max_length, backend)
+                                             max_length, backend)
             report[label] = result
             for s in samples:
                 out.write(json.dumps(s) + "\n")
@@ -166,7 +166,6 @@ if __name__ == "__main__":
     cli.inputs(p, "--base-manifest", required=True, help="the base model's manifest")
     cli.inputs(p, "--finetuned", required=True, help="the exported hf_model directory")
     cli.inputs(p, "--val-files", required=True)
-    p.add_argument("--max-length", type=int, required=True, help="train.data.max_length (verl's truncation)")
-    p.add_argument("--settings", required=True, help="JSON: the run's eval settings")
+    p.add_argument("--settings", required=True, help="JSON: {eval, train: {data: {max_length}}} (verl's truncation)")
     cli.outputs(p, "--report", "--samples", required=True)
     cli.run(main, p)

@@ -1,6 +1,6 @@
 """Rule split_by_problem: filtered rows -> sft_train.parquet / sft_val.parquet, the files verl's
 MultiTurnSFTDataset reads (a `messages` column, plus the problem `name`, `row_id` and the row's
-token count `n_tokens`, which dp_token_balance.py reads to balance the ranks' work).
+token count `n_tokens`, which pipeline/trainer/workers/dp_token_balance.py reads to balance the ranks' work).
 
 All solutions of one problem land on the same side, so validation measures unseen problems.
 The same input and settings give byte-identical files."""
@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-import cli
+from pipeline.common import cli
 
 log = logging.getLogger("pipeline")
 
@@ -68,8 +68,21 @@ def over_length_rows(lengths, policy, max_length):
     return set(over["row_id"].to_pylist())
 
 
+def split_parameters(settings):
+    """The split's effective parameters (recorded in its report) from the rule's settings."""
+    s = {
+        **settings["split"],
+        "over_length": settings["audit"]["over_length"],
+        # verl reports val/loss NaN when validation holds fewer rows than one global batch.
+        "min_val_rows": settings["train"]["data"]["train_batch_size"],
+    }
+    if "max_length" in settings["train"]["data"]:  # given when the over-length policy drops rows
+        s["max_length"] = settings["train"]["data"]["max_length"]
+    return s
+
+
 def main(args):
-    s = json.loads(args.settings)
+    s = split_parameters(json.loads(args.settings))
     lengths = pq.read_table(args.lengths, columns=["row_id", "n_tokens"])
     n_tokens = dict(zip(lengths["row_id"].to_pylist(), lengths["n_tokens"].to_pylist()))
     dropped = over_length_rows(lengths, s["over_length"], s.get("max_length"))
@@ -118,6 +131,6 @@ def main(args):
 if __name__ == "__main__":
     p = cli.parser(__doc__)
     cli.inputs(p, "--filtered", "--lengths", required=True)
-    p.add_argument("--settings", required=True, help="JSON: {val_ratio, seed, min_val_rows, over_length, max_length}")
+    p.add_argument("--settings", required=True, help="JSON: {split, audit: {over_length}, train: {data: {train_batch_size[, max_length]}}}")
     cli.outputs(p, "--train", "--val", "--report", required=True)
     cli.run(main, p)

@@ -5,7 +5,7 @@ import html
 import json
 import logging
 
-import cli
+from pipeline.common import cli
 
 log = logging.getLogger("pipeline")
 

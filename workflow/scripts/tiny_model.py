@@ -7,8 +7,8 @@ import json
 import logging
 from pathlib import Path
 
-import cli
-from model_files import count_parameters, describe_files
+from pipeline.common import cli
+from pipeline.common.model_files import count_parameters, describe_files
 
 log = logging.getLogger("pipeline")
 
@@ -58,7 +58,7 @@ def build(settings, chat_template, out_dir):
 
 
 def main(args):
-    settings = json.loads(args.settings)
+    settings = json.loads(args.settings)["tiny_model"]
     out_dir = Path(args.manifest).parent / "hf"
     build(settings, Path(args.chat_template).read_text(), out_dir)
     n_params = count_parameters(out_dir)
@@ -77,7 +77,7 @@ def main(args):
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    p.add_argument("--settings", required=True, help="JSON: tiny_model settings")
+    p.add_argument("--settings", required=True, help="JSON: {tiny_model: its settings}")
     cli.inputs(p, "--chat-template", required=True)
     cli.outputs(p, "--manifest", required=True, help="manifest.json; the model goes to hf/ beside it")
     cli.run(main, p)

@@ -22,11 +22,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pyarrow.parquet as pq
 
-import cli
-import verl_launch
-import verl_legacy
-from model_files import sha256_file
-from training_plan import training_plan
+from pipeline.common import cli
+from pipeline.common.model_files import sha256_file
+from pipeline.trainer import launch, metrics, select
+from pipeline.trainer.plan import training_plan
 
 log = logging.getLogger("pipeline")
 
@@ -46,8 +45,9 @@ NOT_FINGERPRINTED = {
 BYTES = {"bf16": 2, "fp32": 4}
 
 
-def fingerprint(train, inputs, device):
-    """Hash of what determines the trained weights: settings, data and model files, device."""
+def fingerprint(train, inputs, device, trainer_module):
+    """Hash of what determines the trained weights: settings, data and model files, device, and
+    the verl trainer (the legacy and current trainers' checkpoints are not interchangeable)."""
     learned = json.loads(json.dumps(train))
     for section, *rest in NOT_FINGERPRINTED:
         if rest:
@@ -58,8 +58,7 @@ def fingerprint(train, inputs, device):
         "train": learned,
         "inputs": {name: sha256_file(path) for name, path in sorted(inputs.items())},
         "device": device,
-        # The legacy and current trainers' checkpoints are not interchangeable.
-        "trainer": verl_legacy.detect(),
+        "trainer": trainer_module,
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return digest[:16], payload
@@ -145,11 +144,11 @@ def read_launches(ckpt_dir):
     has no end record: its duration is read from its log's last write."""
     path = Path(ckpt_dir) / "launches.jsonl"
     launches = [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
-    for launch in launches:
-        if "seconds" not in launch:
-            log_file = Path(ckpt_dir) / "logs" / f"launch-{launch['launch']}.log"
-            end = log_file.stat().st_mtime if log_file.exists() else launch["started"]
-            launch.update(exit="killed", seconds=round(end - launch["started"], 1))
+    for record in launches:
+        if "seconds" not in record:
+            log_file = Path(ckpt_dir) / "logs" / f"launch-{record['launch']}.log"
+            end = log_file.stat().st_mtime if log_file.exists() else record["started"]
+            record.update(exit="killed", seconds=round(end - record["started"], 1))
     return launches
 
 
@@ -158,43 +157,6 @@ def write_launches(ckpt_dir, launches):
     tmp = path.with_suffix(".tmp")
     tmp.write_text("".join(json.dumps(x, sort_keys=True) + "\n" for x in launches))
     tmp.replace(path)
-
-
-def merge_launch_metrics(metrics_dir):
-    """Per-step metrics across launches. verl's file logger truncates its file when a resumed run
-    starts, so each launch writes its own file; a step redone by a later launch replaces the
-    earlier record of that step. `step_seconds`: the wall time since the launch's previous step
-    (the first step of a launch has none: it includes the start-up)."""
-    steps = {}
-    for path in sorted(Path(metrics_dir).glob("launch-*.jsonl"), key=lambda p: int(p.stem.split("-")[1])):
-        times_file = path.with_suffix(".times.json")
-        times = {int(k): v for k, v in json.loads(times_file.read_text()).items()} if times_file.exists() else {}
-        steps.update(with_step_seconds(verl_launch.read_metrics(path), times))
-    return [dict(step=s, **steps[s]) for s in sorted(steps)]
-
-
-def with_step_seconds(steps, times):
-    """One launch's per-step metrics with `step_seconds` added from the times its steps' metrics
-    arrived (verl_launch.launch), where the step before arrived in the same launch."""
-    for step in steps:
-        if step in times and step - 1 in times:
-            steps[step]["step_seconds"] = round(times[step] - times[step - 1], 3)
-    return steps
-
-
-def throughput(rows, nproc, skip=2):
-    """Tokens/s per GPU and verl's MFU over timed steps (the first `skip` of a run left out:
-    compilation and allocator warm-up), and the peak memory verl reports."""
-    timed = [r for r in rows if "step_seconds" in r and r["step"] > skip]
-    seconds = sum(r["step_seconds"] for r in timed)
-    tokens = [r["train/global_tokens"] for r in timed if "train/global_tokens" in r]  # the legacy trainer logs
-    mfu = [r["train/mfu"] for r in timed if "train/mfu" in r]  # neither tokens nor MFU
-    return {
-        "steps_timed": len(timed),
-        "tokens_per_s_per_gpu": round(sum(tokens) / seconds / nproc, 1) if seconds and tokens else None,
-        "mfu": round(sum(mfu) / len(mfu), 4) if mfu else None,
-        "peak_memory_gb": max((r.get("perf/max_memory_allocated_gb", 0) for r in rows), default=None),
-    }
 
 
 def plot_curves(rows, path, title):
@@ -223,9 +185,9 @@ def summarise(rows, launches, ckpt_dir, final, fp):
         "train_loss": last("train/loss"),
         "val_loss": last("val/loss"),
         "tokens": int(sum(r.get("train/global_tokens", 0) for r in rows)) or None,
-        "wall_seconds": round(sum(launch["seconds"] for launch in launches), 1),
+        "wall_seconds": round(sum(record["seconds"] for record in launches), 1),
         "launches": launches,
-        "throughput": throughput(rows, launches[-1].get("nproc") or 1) if launches else None,
+        "throughput": metrics.throughput(rows, launches[-1].get("nproc") or 1) if launches else None,
         "nodes": launches[-1].get("nodes", 1) if launches else None,
         # What trained the final step (a rerun with other settings may have launched nothing).
         "device": launches[-1].get("device") if launches else None,
@@ -234,8 +196,9 @@ def summarise(rows, launches, ckpt_dir, final, fp):
 
 
 def main(args):
-    train = json.loads(args.settings)
-    device = verl_launch.device_kind()
+    train = json.loads(args.settings)["train"]
+    trainer = select.installed()
+    device = launch.device_kind()
     if device == "cuda":
         import torch
 
@@ -246,27 +209,25 @@ def main(args):
             )
     model = json.load(open(args.model_manifest))
     inputs = {"train": args.train_files, "val": args.val_files, "model_manifest": args.model_manifest}
-    fp, payload = fingerprint(train, inputs, device)
+    fp, payload = fingerprint(train, inputs, device, trainer.module)
     ckpt_dir = Path(args.checkpoint_root) / fp
-    nodes = verl_launch.Nodes(args.nnodes, job_id=fp)
+    nodes = launch.Nodes(args.nnodes, job_id=fp)
     n_train = pq.read_metadata(args.train_files).num_rows
     n_val = pq.read_metadata(args.val_files).num_rows
     plan = training_plan(n_train, n_val, train, dp_size=args.nproc * nodes.count)
 
-    model_dir = model["path"]
-    if verl_legacy.is_legacy():  # transformers 4 reads the tiny model's tokenizer config in its own format
-        model_dir = verl_legacy.transformers4_model_dir(model_dir, ckpt_dir / "model-transformers4")
+    model_dir = trainer.loadable_model_dir(model["path"], ckpt_dir / "model-transformers4")
 
     def torchrun(hydra_dir, metrics_file, log_paths):
-        hydra_overrides = verl_launch.overrides(
+        hydra_overrides = trainer.overrides(
             train, train_files=args.train_files, val_files=args.val_files, model_dir=model_dir,
             trust_remote_code=args.trust_remote_code, ckpt_dir=ckpt_dir, hydra_dir=hydra_dir, nproc=args.nproc,
             device=device, nnodes=nodes.count,
         )
-        env = verl_launch.environment(device=device, nproc=args.nproc, metrics_file=metrics_file, work_dir=ckpt_dir,
-                                      wandb_run_id=f"{args.run}-{fp}")
-        return verl_launch.launch(verl_launch.torchrun_command(args.nproc, hydra_overrides, nodes), env,
-                                  cwd=ckpt_dir, log_paths=log_paths)
+        env = launch.environment(trainer, device=device, nproc=args.nproc, metrics_file=metrics_file,
+                                 work_dir=ckpt_dir, wandb_run_id=f"{args.run}-{fp}")
+        return launch.launch(launch.torchrun_command(trainer, args.nproc, hydra_overrides, nodes), env,
+                             cwd=ckpt_dir, log_paths=log_paths)
 
     # Whichever node hosts global rank 0 writes verl's file log; every node names the same file, and
     # node 0 files it under the launch's number once the launch has ended.
@@ -323,7 +284,7 @@ def main(args):
             raise cli.PipelineError(
                 f"verl exited 0 but the last checkpoint is step {latest_step(ckpt_dir)} of {plan['total_steps']}"
             )
-    rows = merge_launch_metrics(ckpt_dir / "metrics")
+    rows = metrics.merge_launch_metrics(ckpt_dir / "metrics")
     with open(args.metrics, "w") as f:
         for row in rows:
             f.write(json.dumps(row, sort_keys=True) + "\n")
@@ -339,7 +300,7 @@ if __name__ == "__main__":
     p.add_argument("--run", required=True)
     cli.inputs(p, "--train-files", "--val-files", "--model-manifest", required=True)
     p.add_argument("--trust-remote-code", action="store_true")
-    p.add_argument("--settings", required=True, help="JSON: the run's train settings")
+    p.add_argument("--settings", required=True, help="JSON: {train: the run's train settings}")
     p.add_argument("--nproc", type=int, required=True, help="GPUs per node (CPU ranks without CUDA)")
     p.add_argument("--nnodes", type=int, default=1, help="nodes of the job (torchrun agents, one per node)")
     p.add_argument("--checkpoint-root", required=True)

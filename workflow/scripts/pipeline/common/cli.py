@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.common import provenance
+
 log = logging.getLogger("pipeline")
 
 
@@ -20,7 +22,7 @@ class PipelineError(Exception):
 def parser(description):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--log", help="the rule's log file")
-    p.add_argument("--provenance", help="write the job's provenance record (provenance.py) here")
+    p.add_argument("--provenance", help="write the job's provenance record (pipeline/common/provenance.py) here")
     p.files = {"inputs": [], "outputs": []}  # argument names that hold the job's files
     return p
 
@@ -63,8 +65,6 @@ def run(body, argparser, argv=None):
     try:
         body(args)
         if args.provenance:
-            import provenance
-
             write_json(args.provenance, provenance.record(
                 sys.argv if argv is None else [sys.argv[0], *argv], _paths(args, argparser.files["inputs"]),
                 _paths(args, argparser.files["outputs"]), started, time.time(),

@@ -14,12 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-from model_files import sha256_file
-from package_versions import installed_versions
+from pipeline.common.model_files import sha256_file
+from pipeline.common.versions import installed_versions
 
 PACKAGES = ("snakemake", "verl", "torch", "transformers", "tokenizers", "flash_attn", "pyarrow", "numpy")
 NOT_REPRODUCIBLE = ("started", "finished", "seconds", "host")
-SCRIPTS_DIR = Path(__file__).resolve().parent
+# workflow/scripts: the rule scripts and, under pipeline/, the code they share.
+SCRIPTS_DIR = Path(__file__).resolve().parents[2]
 
 
 def file_hashes(paths):
@@ -33,13 +34,14 @@ def file_hashes(paths):
 
 
 def code_hashes():
-    """sha256 of the rule's script and of every project module it imported."""
+    """sha256 of the rule's script and of every project module it imported, by path under
+    workflow/scripts."""
     files = {Path(sys.argv[0]).resolve()}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if path and Path(path).resolve().parent == SCRIPTS_DIR:
+        if path and Path(path).resolve().is_relative_to(SCRIPTS_DIR):
             files.add(Path(path).resolve())
-    return {f.name: sha256_file(f) for f in sorted(files)}
+    return {str(f.relative_to(SCRIPTS_DIR)): sha256_file(f) for f in sorted(files)}
 
 
 def git_state():

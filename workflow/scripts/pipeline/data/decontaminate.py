@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
-from cli import PipelineError
+from pipeline.common.cli import PipelineError
 
 _BASE = np.uint64(1_000_003)  # odd multiplier of the polynomial rolling hash (mod 2**64)
 

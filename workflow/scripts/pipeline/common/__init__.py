@@ -1,0 +1,1 @@
+"""What every rule script shares: arguments, logs and errors, provenance, versions, model files."""

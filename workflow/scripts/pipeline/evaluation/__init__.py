@@ -1,0 +1,1 @@
+"""HumanEval problems and scoring, and the sandbox every generated program runs in."""
