@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup smoke test lint dag lock envs clean
+.PHONY: setup graphviz smoke test test-fast lint dag lock envs clean
 
 # The pinned environment; rebuilt when the lock file changes.
 $(VENV)/.installed: requirements.txt
@@ -17,8 +17,19 @@ setup: $(VENV)/.installed
 smoke: setup
 	snakemake -c2 smoke
 
-test: setup
+# graphviz's `dot` renders the DAG (`snakemake --dag | dot -Tsvg`), which a workflow test checks:
+# Debian's package, installed when it is missing (needs root, as on the CI machine).
+graphviz:
+	@command -v dot >/dev/null || { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; } || \
+	  { echo "make: graphviz's dot is missing: install it (apt-get install graphviz)" >&2; exit 1; }
+
+# Both tiers: the fast unit tests and the workflow tests (the CI command).
+test: setup graphviz
 	pytest tests
+
+# The fast tier only: pure functions and small fixtures, seconds per test, no workflow runs.
+test-fast: setup
+	pytest tests -m "not workflow"
 
 # Workflow conventions: snakemake's linter and snakefmt's formatting check.
 lint: setup
@@ -26,7 +37,7 @@ lint: setup
 	snakefmt --check Snakefile workflow/rules
 
 # The rule graph shown in the README (needs graphviz: apt-get install graphviz).
-dag: setup
+dag: setup graphviz
 	snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
 
 # Re-resolve requirements.in into the full pinned set, then regenerate the conda env from it.

@@ -99,7 +99,7 @@ _build_dataloader = sft_trainer.SFTTrainer._build_dataloader
 def _build_dataloader_balanced(self):
     data = self.config.data
     dp_size = self.engine.get_data_parallel_size()
-    if not data.get("balance_tokens_across_ranks", False) or dp_size == 1:
+    if not data.balance_tokens_across_ranks or dp_size == 1:  # current.overrides always sets it
         return _build_dataloader(self)
     lengths = row_lengths(self.train_dataset, data.max_length)
     rows_per_rank = data.train_batch_size // dp_size
