@@ -11,12 +11,14 @@ from conftest import ROOT
 
 import filter_rows
 from pipeline.common.cli import PipelineError
-from pipeline.data.raw_bee import check_schema, iter_chunks, normalise_language
+from pipeline.data import layouts
+from pipeline.data.raw_bee import describe_files, iter_chunks, normalise_language
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 COLUMNS = CONFIG["data"]["columns"]
 CHAT = CONFIG["data"]["chat"]
 FILTER = CONFIG["filter"]
+DATA = {k: CONFIG["data"][k] for k in ("columns", "chat", "layout", "splits", "held_out_splits")}
 
 
 def row(**fields):
@@ -32,7 +34,7 @@ def row(**fields):
 
 def reason_of(fields, f=FILTER):
     try:
-        filter_rows.solution_row(fields, COLUMNS, f, CHAT)
+        filter_rows.solution_row(layouts.record("solutions", fields, COLUMNS), f, CHAT)
     except filter_rows.Rejected as r:
         return r.reason
     return None
@@ -55,7 +57,12 @@ def reason_of(fields, f=FILTER):
         (row(language="java"), "language"),
         (row(solution="pass"), "too_short"),
         (row(solution="x = 1\n" * 20000), "too_long"),
-        (row(solution="print 'hello world from python 2'"), "syntax_error"),
+        (row(solution="print 'hello world from python 2'"), "python2"),
+        (row(language="PYTHON", solution="n = int(input())\nprint(n * 2)\n"), "python2"),
+        (row(solution="n = int(raw_input())\nprint(n * 2)\n"), "python2"),
+        (row(solution="for i in xrange(3):\n    print(i)\n"), "python2"),
+        (row(solution="d = {1: 2}\nfor k, v in d.iteritems():\n    print(k)\n"), "python2"),
+        (row(solution="def raw_input():\n    return '1'\nprint(int(raw_input()))\n"), None),
         (row(solution="def f(:\n    return 1\n# more text here"), "syntax_error"),
     ],
 )
@@ -71,18 +78,20 @@ def test_filters_can_be_switched_off():
 
 
 def test_language_spellings_normalise():
-    for spelling in ("PYTHON3", "Python 3", "python3", "PYTHON", " pypy3 "):
-        assert normalise_language(spelling) == "python"
+    for spelling in ("PYTHON3", "Python 3", "python3", " pypy3 ", "py"):
+        assert normalise_language(spelling) == "python3"
+    for spelling in ("PYTHON", "python2", "Python 2", "PyPy 2"):  # code_contests' PYTHON is Python 2
+        assert normalise_language(spelling) == "python2"
     assert normalise_language("GNU C++17") == "cpp"
 
 
 def test_conversion_to_chat_uses_the_templates():
     chat = dict(CHAT, system_prompt="You solve problems.")
-    out = filter_rows.solution_row(row(), COLUMNS, FILTER, chat)
+    out = filter_rows.solution_row(layouts.record("solutions", row(), COLUMNS), FILTER, chat)
     roles = [m["role"] for m in out["messages"]]
     assert roles == ["system", "user", "assistant"]
     assert "Given two integers a and b" in out["messages"][1]["content"]
-    assert out["messages"][2]["content"].startswith("```python\na, b = map(int")
+    assert out["messages"][2]["content"].startswith("```python3\na, b = map(int")
     assert out["messages"][2]["content"].endswith("print(a + b)\n```")
 
 
@@ -100,27 +109,31 @@ def write_jsonl(path, records):
 def test_missing_column_stops_before_work_and_names_file_and_column(tmp_path):
     good = write_jsonl(tmp_path / "a.jsonl", [row()])
     bad = write_jsonl(tmp_path / "b.jsonl", [{"name": "x", "statement": "y", "solution": "z", "language": "py"}])
-    with pytest.raises(PipelineError, match=r"b\.jsonl: required column 'description' \(data\.columns\.description\)"):
-        check_schema([good, bad], COLUMNS)
+    with pytest.raises(PipelineError, match=r"b\.jsonl: its columns \['language', 'name', 'solution', 'statement'\] "
+                                            r"fit no layout \(data.layout solutions needs \['description'\]\)"):
+        describe_files([good, bad], COLUMNS, "solutions")
+    with pytest.raises(PipelineError, match=r"b\.jsonl: .* fit no layout\. The layouts .* solutions: name, description, "
+                                            r"solution, language; prompt_response: text"):
+        describe_files([good, bad], COLUMNS, "auto")
 
 
 def test_unreadable_files_are_named(tmp_path):
     broken = tmp_path / "broken.parquet"
     broken.write_bytes(b"not a parquet file at all")
     with pytest.raises(PipelineError, match="broken.parquet: cannot be read"):
-        check_schema([broken], COLUMNS)
+        describe_files([broken], COLUMNS, "auto")
     not_json = tmp_path / "x.jsonl"
     not_json.write_text("{oops\n")
     with pytest.raises(PipelineError, match=r"x.jsonl:1: not JSONL"):
-        check_schema([not_json], COLUMNS)
+        describe_files([not_json], COLUMNS, "auto")
 
 
-def run_filter(tmp_path, paths, f=FILTER, columns=COLUMNS):
+def run_filter(tmp_path, paths, f=FILTER, columns=COLUMNS, **data):
     with (
         pq.ParquetWriter(tmp_path / "kept.parquet", filter_rows.KEPT_SCHEMA) as kept,
         pq.ParquetWriter(tmp_path / "rejected.parquet", filter_rows.REJECTED_SCHEMA) as rejected,
     ):
-        report = filter_rows.filter_rows(paths, columns, f, CHAT, kept, rejected)
+        report = filter_rows.filter_rows(paths, dict(DATA, columns=columns, **data), f, kept, rejected, workers=2)
     return report, pq.read_table(tmp_path / "kept.parquet"), pq.read_table(tmp_path / "rejected.parquet")
 
 
@@ -208,6 +221,6 @@ def test_results_do_not_depend_on_how_rows_are_chunked(tmp_path, monkeypatch):
     assert report["in"] == 11 and report["kept"] == 5
     assert kept["name"].to_pylist() == ["P0", "P1", "P2", "P4", "P6"]
     assert list(zip(rejected["line"].to_pylist(), rejected["reason"].to_pylist())) == [
-        (4, "duplicate"), (6, "contaminated"), (7, "malformed_row"), (9, "duplicate"), (10, "syntax_error"),
+        (4, "duplicate"), (6, "contaminated"), (7, "malformed_row"), (9, "duplicate"), (10, "python2"),
         (11, "duplicate"),
     ]

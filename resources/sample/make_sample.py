@@ -50,7 +50,8 @@ HUMANEVAL = _BAD["humaneval"]
 BAD_ROWS = _BAD["bad_rows"]
 
 # Language spellings for clean Python rows, as mixed as in the real dumps.
-PYTHON_LABELS = ["PYTHON3", "Python 3", "python3", "PYTHON"]
+# Python 3 only: `PYTHON` is Python 2 in code_contests (bad_rows.yaml has such rows).
+PYTHON_LABELS = ["PYTHON3", "Python 3", "python3", "pypy3"]
 PYTHON_LABEL_WEIGHTS = [50, 20, 15, 15]
 
 

@@ -45,9 +45,29 @@ if DATA_RUN not in RUNS:
     raise WorkflowError(f"config: run={DATA_RUN} is not one of the runs {RUNS}")
 
 
+def dataset_key(run):
+    """Where a run's hub data is described under results/data/: hub/<org>--<name>@<sha12>/<folder>/
+    <the splits fetched, joined by +>."""
+    d = RUN_CONFIG[run]["data"]
+    splits = "+".join(sorted(set(d["splits"]) | set(d["held_out_splits"])))
+    return f"hub/{'--'.join(Path(d['hub']['id']).parts)}@{d['hub']['revision'][:12]}/{d['hub']['folder']}/{splits}"
+
+
+# The data settings behind each hub dataset key, for the rule that fetches it.
+DATASETS = {
+    dataset_key(run): RUN_CONFIG[run]["data"]
+    for run in RUNS
+    if RUN_CONFIG[run]["data"]["source"] == "hub"
+}
+
+
 def raw_files(wildcards):
-    """The run's raw BEE files; a directory is expanded so that editing one file is noticed."""
-    raw = Path(RUN_CONFIG[wildcards.run]["data"]["raw"])
+    """The run's raw BEE files (a directory expanded, so that editing one file is noticed), or with
+    data.source: hub, the manifest of the fetched files."""
+    data = RUN_CONFIG[wildcards.run]["data"]
+    if data["source"] == "hub":
+        return [f"results/data/{dataset_key(wildcards.run)}/manifest.json"]
+    raw = Path(data["raw"])
     if raw.is_dir():
         files = sorted(
             p
@@ -62,9 +82,16 @@ def raw_files(wildcards):
     if not raw.exists():
         raise WorkflowError(
             f"run '{wildcards.run}': data.raw {raw} does not exist; point data.raw (or "
-            f"runs.{wildcards.run}.data.raw) in config/config.yaml at your BEE JSONL/Parquet data"
+            f"runs.{wildcards.run}.data.raw) in config/config.yaml at your BEE JSONL/Parquet data, "
+            "or set data.source: hub to fetch it"
         )
     return [str(raw)]
+
+
+def raw_flag(wildcards):
+    """How filter_rows is given its input: the raw files, or the fetched data's manifest."""
+    hub = RUN_CONFIG[wildcards.run]["data"]["source"] == "hub"
+    return "--source-manifest" if hub else "--raw"
 
 
 def settings(*keys):

@@ -1,4 +1,33 @@
-# Data stages: raw BEE rows -> filtered chat rows -> token lengths -> audit -> train/val split.
+# Data stages: raw BEE rows (fetched from the hub, or local) -> filtered chat rows -> token lengths
+# -> audit -> train/val split.
+
+
+# The hub dataset at its pinned revision: only the files of the splits used, into the Hugging Face
+# cache (a rerun at the same revision downloads nothing); the manifest names each file and its sha256.
+rule fetch_data:
+    input:
+        code=rule_code("fetch_data"),
+    output:
+        manifest="results/data/{dataset}/manifest.json",
+        provenance="results/data/{dataset}/provenance.json",
+    log:
+        "results/data/logs/{dataset}/fetch_data.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        settings=lambda w: as_json(
+            projected(
+                {"data": DATASETS[w.dataset]},
+                "data.hub",
+                "data.splits",
+                "data.held_out_splits",
+            )
+        ),
+    message:
+        "fetching {wildcards.dataset} from the Hugging Face hub"
+    shell:
+        "python {input.code[0]} --settings {params.settings:q}"
+        " --manifest {output.manifest} --provenance {output.provenance} --log {log}"
 
 
 # Read raw BEE rows, reject bad and benchmark-contaminated ones with a reason, convert to chat.
@@ -16,12 +45,21 @@ rule filter_rows:
         "results/{run}/logs/filter_rows.log",
     conda:
         "../../envs/pipeline.yaml"
+    threads: workflow.cores
     params:
-        settings=settings("data.columns", "data.chat", "filter"),
+        settings=settings(
+            "data.columns",
+            "data.chat",
+            "data.layout",
+            "data.splits",
+            "data.held_out_splits",
+            "filter",
+        ),
+        raw_flag=raw_flag,
     message:
         "[{wildcards.run}] filtering raw BEE rows"
     shell:
-        "python {input.code[0]} --raw {input.raw:q} --settings {params.settings:q}"
+        "python {input.code[0]} {params.raw_flag} {input.raw:q} --settings {params.settings:q} --threads {threads}"
         " --filtered {output.filtered} --rejected {output.rejected} --report {output.report}"
         " --provenance {output.provenance} --log {log}"
 

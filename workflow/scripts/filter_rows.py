@@ -1,18 +1,21 @@
-"""Rule filter_rows: raw BEE rows -> filtered.parquet (clean rows, converted to chat),
-rejected.parquet (every dropped row with its reason) and filter_report.json (counts).
+"""Rule filter_rows: raw BEE rows -> filtered.parquet (clean training rows, converted to chat),
+rejected.parquet (every dropped row with its reason and a bounded excerpt) and filter_report.json
+(each file's layout, split and rows read; counts by reason).
 
-A missing column or an unreadable file stops the rule before any work; a bad row never does:
-it is rejected with the first reason that applies, in the order of REASONS.
+A file that fits no layout or cannot be read stops the rule before any work; a bad row never
+does: it is rejected with the first reason that applies, in the order of REASONS. Only rows of
+data.splits are trained on; the problems of data.held_out_splits (the dataset's valid and test
+splits) are read first, and a training row of one of them, by problem name or by statement, is
+rejected as held_out_problem.
 
-The per-row checks run on chunks of rows in a pool of worker processes (ast.parse dominates
-their time); duplicates are then found here, in input order, so the first copy always wins."""
+The per-row checks run on chunks of rows in a pool of `--threads` worker processes (ast.parse
+dominates their time); duplicates are then found here, in input order, so the first copy wins."""
 
 import ast
 import gc
 import hashlib
 import json
 import logging
-import os
 import re
 import symtable
 import warnings
@@ -24,20 +27,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.common import cli
+from pipeline.data import layouts
 from pipeline.data.decontaminate import NgramIndex, benchmark_file_texts, humaneval_texts
-from pipeline.data.raw_bee import OPTIONAL_ROLES, REQUIRED_ROLES, check_schema, iter_chunks, normalise_language, row_fields
+from pipeline.data.python2 import python2_evidence
+from pipeline.data.raw_bee import describe_files, excerpt, iter_chunks, iter_rows, normalise_language, row_fields
 
 log = logging.getLogger("pipeline")
 
 REASONS = (
     "malformed_row",  # the line is not a JSON object
     "broken_type",  # a field has the wrong type (e.g. a number where text belongs)
+    "unparsed_text",  # a prompt_response text not in the rendered form
+    "other_split",  # a row whose split column names a split not in data.splits
     "empty",
     "invalid_text",
     "language",
+    "python2",  # labelled Python 2, or Python 2 code that also parses as Python 3
     "too_short",
     "too_long",
     "syntax_error",
+    "held_out_problem",  # a problem of data.held_out_splits, by name or by statement
     "duplicate",
     "contaminated",
 )
@@ -60,6 +69,8 @@ KEPT_SCHEMA = pa.schema(
         ("description", pa.string()),
         ("solution", pa.string()),
         ("messages", MESSAGE_TYPE),
+        # The problem's tests and limits as JSON, where the layout carries them (code_contests).
+        ("tests", pa.string()),
     ]
 )
 REJECTED_SCHEMA = pa.schema(
@@ -137,27 +148,35 @@ def _check_chars(field, value, bounds):
         raise Rejected("too_long", f"{field} has {len(value)} chars > {high}")
 
 
-def solution_row(fields, columns, f, chat):
-    """Validate one (statement, solution) row; return it normalised and converted to chat."""
+ROLES = ("name", "description", "solution", "language")
+
+
+def solution_row(record, f, chat):
+    """Validate one (statement, solution) record of any layout; return it normalised and as chat."""
     values = {}
-    for role in REQUIRED_ROLES:
-        value = fields.get(columns[role])
+    for role in ROLES:
+        value = record.get(role)
         if not isinstance(value, str):
-            raise Rejected("broken_type", f"{columns[role]} is {type(value).__name__}, not text")
+            raise Rejected("broken_type", f"{role} is {type(value).__name__}, not text")
         values[role] = value
-    for role in OPTIONAL_ROLES:
-        value = fields.get(columns[role])
+    for role in ("difficulty", "source"):
+        value = record.get(role)
         if isinstance(value, (dict, list)):
-            raise Rejected("broken_type", f"{columns[role]} is {type(value).__name__}")
+            raise Rejected("broken_type", f"{role} is {type(value).__name__}")
         values[role] = None if value is None else str(value)
     _check_texts([(role, values[role]) for role in ("name", "description", "solution")], f)
     language = normalise_language(values["language"])
     if f["languages"] and language not in f["languages"]:
-        raise Rejected("language", f"language {values['language']!r} -> {language!r} not allowed")
+        reason = "python2" if language == "python2" else "language"
+        raise Rejected(reason, f"language {values['language']!r} -> {language!r} not allowed")
     _check_chars("description", values["description"], f["description_chars"])
     _check_chars("solution", values["solution"], f["solution_chars"])
-    if f["python_syntax"] and language == "python":
+    if language.startswith("python") and f["python_syntax"]:
         error = python_syntax_error(values["solution"])
+        if language == "python3" and "python2" not in f["languages"]:
+            py2 = python2_evidence(values["solution"], error)
+            if py2:
+                raise Rejected("python2", f"labelled {values['language']!r}; {py2}")
         if error:
             raise Rejected("syntax_error", error)
     messages = []
@@ -167,7 +186,7 @@ def solution_row(fields, columns, f, chat):
     response = chat["response"].replace("{language}", language)
     messages.append({"role": "user", "content": instruction})
     messages.append({"role": "assistant", "content": response.replace("{solution}", values["solution"].strip("\n"))})
-    return dict(values, language=language, messages=messages)
+    return dict(values, language=language, messages=messages, tests=record.get("tests"))
 
 
 def chat_row(fields, columns, f):
@@ -190,7 +209,7 @@ def chat_row(fields, columns, f):
         name = "chat-" + hashlib.sha1(user.encode()).hexdigest()[:12]
     clean = [{"role": m["role"], "content": m["content"]} for m in messages]
     return dict(name=name, language=None, difficulty=None, source=None, description=None, solution=None,
-                messages=clean)
+                messages=clean, tests=None)
 
 
 def text_parts(row):
@@ -220,30 +239,68 @@ class CheckedChunk:
     overlaps: list  # each candidate's first benchmark n-gram, or None
 
 
-_settings = {}  # a worker's settings and decontamination index, set once by _start_worker
+_settings = {}  # a worker's settings and indexes, set once by _start_worker
 
 
-def _start_worker(columns, f, chat, index):
-    _settings.update(columns=columns, f=f, chat=chat, index=index)
+def _start_worker(settings):
+    _settings.update(settings)
     # The checks allocate millions of short-lived objects (ast.parse's nodes above all) that
     # form no reference cycles: the cycle collector's passes over them only cost time (~15%).
     gc.disable()
 
 
+def training_row(raw, fields):
+    """One raw row's record through its layout, as chat; Rejected when it is not fit to train on."""
+    s = _settings
+    if s["file_splits"][raw.file] is None:
+        split = layouts.row_split(fields, s["columns"], None)
+        if split not in s["splits"]:
+            raise Rejected("other_split", f"split {split!r} is not in data.splits {s['splits']}")
+    if raw.layout == "messages":
+        return chat_row(fields, s["columns"], s["f"])
+    try:
+        record = layouts.record(raw.layout, fields, s["columns"])
+    except layouts.UnparsedText as e:
+        raise Rejected("unparsed_text", str(e)) from None
+    if not isinstance(record.get("name"), str) and isinstance(record.get("description"), str):
+        # A layout without problem ids (min-cols): the statement names the problem.
+        record["name"] = "statement-" + hashlib.sha1(record["description"].encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return solution_row(record, s["f"], s["chat"])
+
+
+def held_out_statements(candidates):
+    """Of the candidates, those whose statement (a chat row's user turns) is mostly held-out
+    statements' n-grams: {index: detail}. One batched lookup per chunk."""
+    held = _settings["held_out"]
+    if held is None or not candidates:
+        return {}
+    statements = [row["description"] if row["description"] is not None else
+                  "\n".join(m["content"] for m in row["messages"] if m["role"] == "user") for row in candidates]
+    return {i: f"{share:.0%} of the statement's {held['index'].n}-grams are in {'/'.join(held['splits'])} statements"
+            for i, share in enumerate(held["index"].coverage(statements)) if share >= held["min_overlap"]}
+
+
 def check_chunk(rows):
-    """The per-row checks of one chunk of (row_id, is_chat, source), run in a worker process."""
-    columns, f, chat, index = (_settings[k] for k in ("columns", "f", "chat", "index"))
+    """The per-row checks of one chunk of RawRows, run in a worker process."""
+    f, index, held = _settings["f"], _settings["index"], _settings["held_out"]
     rejected, positions, candidates = [], [], []
-    for i, (row_id, is_chat, source) in enumerate(rows):
+    for i, raw in enumerate(rows):
         try:
-            fields = row_fields(source)
+            fields = row_fields(raw.source)
             if fields is None:
                 raise Rejected("malformed_row", "the line is not a JSON object")
-            row = chat_row(fields, columns, f) if is_chat else solution_row(fields, columns, f, chat)
+            row = training_row(raw, fields)
+            if held is not None and row["name"] in held["names"]:
+                raise Rejected("held_out_problem", f"problem {row['name']!r} is in split {held['names'][row['name']]}")
             positions.append(i)
-            candidates.append(dict(row, row_id=row_id))
+            candidates.append(dict(row, row_id=raw.row_id))
         except Rejected as r:
             rejected.append((i, r.reason, r.detail))
+    held_statements = held_out_statements(candidates)
+    if held_statements:
+        rejected += [(positions[i], "held_out_problem", detail) for i, detail in held_statements.items()]
+        positions = [p for i, p in enumerate(positions) if i not in held_statements]
+        candidates = [c for i, c in enumerate(candidates) if i not in held_statements]
     keys = [dedup_key(row) if f["dedup"] else None for row in candidates]
     if index is None:
         overlaps = [None] * len(candidates)
@@ -253,16 +310,14 @@ def check_chunk(rows):
     return CheckedChunk(rejected, positions, table, keys, overlaps)
 
 
-def checked_chunks(paths, kinds, start_args):
+def checked_chunks(rows, workers, settings):
     """(chunk, CheckedChunk) for every chunk of rows, in input order. Only one chunk per worker
-    plus one waiting are in flight, so memory stays bounded however large the input; the
-    rows travel as JSON text, cheaper to send than parsed rows."""
-    workers = os.cpu_count() or 1
+    plus one waiting are in flight, so memory stays bounded however large the input; JSONL rows
+    travel as text, cheaper to send than parsed rows."""
     pending = deque()
-    with Pool(workers, _start_worker, start_args) as pool:
-        for chunk in iter_chunks(paths):
-            rows = [(raw.row_id, kinds[raw.file] == "chat", raw.source) for raw in chunk]
-            pending.append((chunk, pool.apply_async(check_chunk, (rows,))))
+    with Pool(workers, _start_worker, (settings,)) as pool:
+        for chunk in iter_chunks(rows):
+            pending.append((chunk, pool.apply_async(check_chunk, (chunk,))))
             if len(pending) == workers + 1:
                 chunk, result = pending.popleft()
                 yield chunk, result.get()
@@ -282,10 +337,37 @@ def cross_row_rejection(key, ngram, seen, n):
     return None
 
 
-def filter_rows(paths, columns, settings, chat, kept_writer, rejected_writer):
-    """Stream every raw row through the filters; return the report counts."""
+def held_out_problems(files, data, ngram, min_overlap):
+    """The problems of the held-out splits: {name: split} and an n-gram index of their statements,
+    read from the files (or rows, by their split column) of those splits; None when there are none."""
+    names, statements, splits = {}, [], set()
+    wanted = set(data["held_out_splits"]) - set(data["splits"])
+    for raw, _, source in iter_rows([f for f in files if f.split is None or f.split in wanted], explode=False):
+        fields = row_fields(source)
+        if fields is None or layouts.row_split(fields, data["columns"], raw.split) not in wanted:
+            continue
+        try:
+            record = layouts.problem(raw.layout, fields, data["columns"])
+        except layouts.UnparsedText:
+            continue
+        split = layouts.row_split(fields, data["columns"], raw.split)
+        if isinstance(record.get("name"), str):
+            names.setdefault(record["name"], split)
+        if isinstance(record.get("description"), str):
+            statements.append(record["description"])
+        splits.add(split)
+    if not names and not statements:
+        return None
+    return {"names": names, "index": NgramIndex(statements, ngram), "min_overlap": min_overlap,
+            "splits": sorted(splits)}
+
+
+def filter_rows(paths, data, settings, kept_writer, rejected_writer, workers):
+    """Stream every training row through the filters; return the report."""
     f = settings
-    kinds = check_schema(paths, columns)
+    files = describe_files(paths, data["columns"], data["layout"])
+    for raw in files:
+        log.info("%s: layout %s, split %s", raw.path, raw.layout, raw.split or "from its rows (train if none)")
     decon = f["decontaminate"]
     index = None
     if decon["enabled"]:
@@ -294,11 +376,19 @@ def filter_rows(paths, columns, settings, chat, kept_writer, rejected_writer):
             texts += benchmark_file_texts(path)
         index = NgramIndex(texts, decon["ngram"])
         log.info("decontamination index: %d benchmark %d-grams", len(index.ngrams), decon["ngram"])
+    held_out = held_out_problems(files, data, decon["ngram"], f["held_out_min_overlap"])
+    if held_out:
+        log.info("held out: %d problems of %s", len(held_out["names"]), "/".join(held_out["splits"]))
+    training = [raw for raw in files if raw.split is None or raw.split in data["splits"]]
+    rows_read = Counter()
+    worker_settings = dict(columns=data["columns"], f=f, chat=data["chat"], index=index, held_out=held_out,
+                           splits=data["splits"], file_splits={raw.path: raw.split for raw in files})
     seen = set()
     counts = Counter()
     total = 0
-    for chunk, checked in checked_chunks(paths, kinds, (columns, f, chat, index)):
+    for chunk, checked in checked_chunks(iter_rows(training), workers, worker_settings):
         total += len(chunk)
+        rows_read.update(raw.file for raw in chunk)
         rejected = [(chunk[i], reason, detail) for i, reason, detail in checked.rejected]
         keep = []
         for i, key, ngram in zip(checked.positions, checked.keys, checked.overlaps):
@@ -312,46 +402,49 @@ def filter_rows(paths, columns, settings, chat, kept_writer, rejected_writer):
         rejected_writer.write_table(
             pa.Table.from_pylist(
                 [
-                    dict(row_id=raw.row_id, file=raw.file, line=raw.line, reason=reason,
-                         detail=printable(detail), raw=printable(raw.raw_text))
+                    dict(row_id=raw.row_id, file=raw.file, line=raw.line, reason=reason, detail=printable(detail),
+                         raw=printable(excerpt(raw.source, f["rejected_excerpt_chars"])))
                     for raw, reason, detail in rejected
                 ],
                 schema=REJECTED_SCHEMA,
             )
         )
-    kept_total = total - sum(counts.values())
-    report = {
+    return {
         "in": total,
-        "kept": kept_total,
+        "kept": total - sum(counts.values()),
         "rejected": {reason: counts.get(reason, 0) for reason in REASONS},
-        "files": {str(p): kinds[str(p)] for p in paths},
+        "files": {raw.path: {"layout": raw.layout, "split": raw.split, "rows_read": rows_read.get(raw.path, 0),
+                             "trained_on": raw in training} for raw in files},
+        "splits": data["splits"],
+        "held_out": None if held_out is None else {"splits": held_out["splits"], "problems": len(held_out["names"])},
     }
-    return report
 
 
 def main(args):
     settings = json.loads(args.settings)
+    if bool(args.raw) == bool(args.source_manifest):
+        raise cli.PipelineError("give the raw files (--raw) or the fetched data's manifest (--source-manifest)")
+    paths = args.raw or [f["path"] for f in json.load(open(args.source_manifest))["files"]]
     with (
         pq.ParquetWriter(args.filtered, KEPT_SCHEMA) as kept_writer,
         pq.ParquetWriter(args.rejected, REJECTED_SCHEMA) as rejected_writer,
     ):
-        report = filter_rows(
-            args.raw, settings["data"]["columns"], settings["filter"], settings["data"]["chat"], kept_writer,
-            rejected_writer,
-        )
+        report = filter_rows(paths, settings["data"], settings["filter"], kept_writer, rejected_writer, args.threads)
     log.info("rows in: %d, kept: %d, rejected: %s", report["in"], report["kept"],
              {k: v for k, v in report["rejected"].items() if v})
     if report["kept"] == 0:
         raise cli.PipelineError(
             f"no rows left after filtering {report['in']} rows (rejected by reason: {report['rejected']}); "
-            "relax the filter settings or check data.columns"
+            "relax the filter settings or check data.columns, data.layout and data.splits"
         )
     cli.write_json(args.report, report)
 
 
 if __name__ == "__main__":
     p = cli.parser(__doc__)
-    cli.inputs(p, "--raw", nargs="+", required=True, help="raw JSONL/Parquet files, in order")
-    p.add_argument("--settings", required=True, help="JSON: {data: {columns, chat}, filter}")
+    cli.inputs(p, "--raw", nargs="+", help="raw JSONL/Parquet files, in order (data.source: local)")
+    cli.inputs(p, "--source-manifest", help="the fetch_data rule's manifest (data.source: hub)")
+    p.add_argument("--settings", required=True, help="JSON: {data: {columns, chat, layout, splits, held_out_splits}, filter}")
+    p.add_argument("--threads", type=int, default=1, help="worker processes (the rule's threads)")
     cli.outputs(p, "--filtered", "--rejected", "--report", required=True)
     cli.run(main, p)

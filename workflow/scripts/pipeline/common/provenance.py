@@ -72,6 +72,8 @@ def model_identity(inputs):
     for path in inputs:
         if Path(path).name == "manifest.json" and Path(path).is_file():
             m = json.loads(Path(path).read_text())
+            if "parameters" not in m:  # a data manifest (fetch_data)
+                continue
             return {k: m.get(k) for k in ("source", "hub_id", "revision", "resolved_revision", "path", "parameters")}
     return None
 

@@ -65,13 +65,12 @@ class NgramIndex:
         ngram_ids = np.array([self.vocab[t] for ngram in self.ngrams for t in ngram], dtype=np.uint64)
         self.hashes = np.unique(_window_hashes(ngram_ids, np.arange(0, len(ngram_ids), n), n))
 
-    def first_overlap(self, texts):
-        """For each text, the first benchmark n-gram it contains (joined by spaces), or None.
-        A text may be a tuple of parts, read as joined by whitespace: a part that several texts
-        share (a problem statement) is then split and looked up once."""
-        found = [None] * len(texts)
-        if not self.ngrams:
-            return found
+    def _hits(self, texts):
+        """(rows, positions, owner, starts, lengths): each text as a tuple of parts (a text may be a
+        tuple of parts, read as joined by whitespace: a part that several texts share, a problem
+        statement, is then split and looked up once), the start of each window of n tokens whose
+        hash is a benchmark n-gram's and which lies inside one text, that text, and where each
+        text's tokens start and how many it has."""
         rows = [(text,) if isinstance(text, str) else text for text in texts]
         part_ids = {}  # part -> the vocabulary ids of its tokens
         for parts in rows:
@@ -80,9 +79,9 @@ class NgramIndex:
                     part_ids[part] = np.fromiter(map(self.vocab.get, part.split(), repeat(0)), dtype=np.uint64)
         lengths = np.array([sum(len(part_ids[part]) for part in parts) for parts in rows], dtype=np.int64)
         ids = np.concatenate([part_ids[part] for parts in rows for part in parts] or [np.zeros(0, np.uint64)])
-        if len(ids) < self.n:
-            return found
         starts = np.cumsum(lengths) - lengths
+        if len(ids) < self.n or not self.ngrams:
+            return rows, np.zeros(0, np.int64), np.zeros(0, np.int64), starts, lengths
         # Only windows of n tokens that all occur in some benchmark and stay inside one row can
         # match; they are few, so only they are hashed and looked up.
         unknown = np.concatenate(([0], np.cumsum(ids == 0)))
@@ -93,7 +92,15 @@ class NgramIndex:
         hashes = _window_hashes(ids, pos, self.n)
         slot = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
         hit = self.hashes[slot] == hashes
-        for p, row in zip(pos[hit].tolist(), owner[hit].tolist()):
+        return rows, pos[hit], owner[hit], starts, lengths
+
+    def first_overlap(self, texts):
+        """For each text, the first benchmark n-gram it contains (joined by spaces), or None."""
+        found = [None] * len(texts)
+        if not self.ngrams:
+            return found
+        rows, positions, owner, starts, _ = self._hits(texts)
+        for p, row in zip(positions.tolist(), owner.tolist()):
             if found[row] is not None:
                 continue
             offset = p - int(starts[row])
@@ -101,6 +108,15 @@ class NgramIndex:
             if ngram in self.ngrams:
                 found[row] = " ".join(ngram)
         return found
+
+    def coverage(self, texts):
+        """For each text, the share of its n-grams that are benchmark n-grams (0 when it has none)."""
+        if not self.ngrams:
+            return [0.0] * len(texts)
+        _, _, owner, _, lengths = self._hits(texts)
+        windows = np.maximum(lengths - self.n + 1, 0)
+        hits = np.bincount(owner, minlength=len(texts))
+        return (hits / np.maximum(windows, 1)).tolist()
 
 
 def _window_hashes(ids, starts, n):

@@ -1,6 +1,6 @@
-"""Reading raw BEE data: JSONL or Parquet files with one row per solution (`name`, `description`,
-`solution`, `language`, optional `difficulty` and `source`; names mappable by config), or rows that
-are already chat (`messages`). Rows are streamed in chunks so memory stays bounded."""
+"""Reading raw BEE data: JSONL or Parquet files in one of the layouts of pipeline/data/layouts.py,
+each file's layout and split found before any work. Rows are streamed in chunks so memory stays
+bounded; a row that is rejected keeps a bounded excerpt of itself, never the whole row."""
 
 import json
 from dataclasses import dataclass
@@ -9,15 +9,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from pipeline.common.cli import PipelineError
+from pipeline.data import layouts
 
-REQUIRED_ROLES = ("name", "description", "solution", "language")
-OPTIONAL_ROLES = ("difficulty", "source")
-
-# Spellings seen in competitive-programming dumps, normalised to one name per language.
+# Spellings seen in competitive-programming dumps, normalised to one name per language. A bare
+# "python" is Python 2: code_contests labels Python 2 `PYTHON` (1) and Python 3 `PYTHON3` (3).
 LANGUAGE_ALIASES = {
-    "python": "python", "python3": "python", "python 3": "python", "py": "python",
-    "py3": "python", "pypy": "python", "pypy3": "python", "pypy 3": "python",
-    "python2": "python2", "python 2": "python2", "pypy2": "python2",
+    "python3": "python3", "python 3": "python3", "py3": "python3", "py": "python3", "pypy3": "python3",
+    "pypy 3": "python3",
+    "python": "python2", "python2": "python2", "python 2": "python2", "pypy2": "python2", "pypy 2": "python2",
     "cpp": "cpp", "c++": "cpp", "g++": "cpp", "gnu c++": "cpp", "c++11": "cpp", "c++14": "cpp",
     "c++17": "cpp", "c++20": "cpp", "gnu c++17": "cpp", "java": "java", "java 8": "java",
     "java 11": "java", "java8": "java", "java11": "java",
@@ -31,11 +30,24 @@ def normalise_language(value):
 
 @dataclass
 class RawRow:
-    row_id: int  # position in the whole input, in file order
+    row_id: int  # position among the training rows, in file order
     file: str
     line: int  # 1-based line (JSONL) or row (Parquet) within the file
+    layout: str
     source: dict | str  # a Parquet record, or a JSONL line not yet parsed (see row_fields)
-    raw_text: str  # the row as JSON text, kept for rejected.parquet
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str
+    layout: str
+    split: str | None  # from the file's name; None: each row's split column, else train
+
+
+def excerpt(source, chars):
+    """A rejected row's first `chars` characters, as JSON text."""
+    text = source if isinstance(source, str) else json.dumps(source, ensure_ascii=False, default=str)
+    return text if len(text) <= chars else text[:chars] + f"... [{len(text) - chars} more chars]"
 
 
 def row_fields(source):
@@ -82,36 +94,50 @@ def file_columns(path):
     raise PipelineError(f"{path}: unsupported file type (expected .jsonl or .parquet)")
 
 
-def check_schema(paths, columns):
-    """Fail before any work if a file lacks a required column. Returns {path: "chat"|"solutions"}."""
-    kinds = {}
+def describe_files(paths, columns, layout):
+    """Each file's layout (data.layout, or from its columns when auto) and split, before any work.
+    A file that fits no layout stops the run, naming the file, its columns and the layouts."""
+    files = []
     for path in paths:
         present = file_columns(path)
-        if columns["messages"] in present:
-            kinds[str(path)] = "chat"
-            continue
-        for role in REQUIRED_ROLES:
-            if columns[role] not in present:
-                raise PipelineError(
-                    f"{path}: required column '{columns[role]}' (data.columns.{role}) is missing; "
-                    f"the file has {sorted(present)}. Map it in config data.columns, or give "
-                    f"'{columns['messages']}' for rows that are already chat."
-                )
-        kinds[str(path)] = "solutions"
-    return kinds
+        found = layouts.detect(present, columns) if layout == "auto" else layout
+        if found is None or not all(c in present for c in layouts.required_columns(found, columns)):
+            wanted = "; ".join(f"{name}: {', '.join(layouts.required_columns(name, columns))}"
+                               for name in layouts.LAYOUTS)
+            missing = "" if found is None else (
+                f" (data.layout {found} needs {sorted(set(layouts.required_columns(found, columns)) - set(present))})")
+            raise PipelineError(
+                f"{path}: its columns {sorted(present)} fit no layout{missing}. The layouts and the columns "
+                f"each needs (names after data.columns): {wanted}. Map the columns in data.columns, or set data.layout"
+            )
+        files.append(RawFile(str(path), found, layouts.file_split(path)))
+    return files
 
 
-def iter_chunks(paths, chunk_rows=8192):
-    """Yield lists of RawRow over all files in order, at most chunk_rows rows per list."""
-    row_id = 0
+def iter_rows(files, explode=True):
+    """(file, line, source) of every row of the files in order; a code_contests problem row gives
+    one source per correct solution (all with the problem's line), unless explode is False."""
+    for raw in files:
+        for line_no, source in _iter_file(Path(raw.path)):
+            if raw.layout == "code_contests" and explode:
+                fields = row_fields(source)
+                if fields is None:
+                    yield raw, line_no, source
+                    continue
+                for solution in layouts.explode_code_contests(fields):
+                    yield raw, line_no, solution
+            else:
+                yield raw, line_no, source
+
+
+def iter_chunks(rows, chunk_rows=8192):
+    """Lists of RawRow over (file, line, source) rows, numbered in order, at most chunk_rows each."""
     chunk = []
-    for path in paths:
-        for line_no, source, raw_text in _iter_file(Path(path)):
-            chunk.append(RawRow(row_id, str(path), line_no, source, raw_text))
-            row_id += 1
-            if len(chunk) == chunk_rows:
-                yield chunk
-                chunk = []
+    for row_id, (raw, line_no, source) in enumerate(rows):
+        chunk.append(RawRow(row_id, raw.path, line_no, raw.layout, source))
+        if len(chunk) == chunk_rows:
+            yield chunk
+            chunk = []
     if chunk:
         yield chunk
 
@@ -122,10 +148,9 @@ def _iter_file(path):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
             for record in batch.to_pylist():
                 line_no += 1
-                yield line_no, record, json.dumps(record, ensure_ascii=False, default=str)
+                yield line_no, record
         return
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         for line_no, line in enumerate(f, 1):
             if line.strip():
-                text = line.rstrip("\n")
-                yield line_no, text, text
+                yield line_no, line.rstrip("\n")
