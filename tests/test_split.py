@@ -51,7 +51,8 @@ def test_over_length_policies():
 
 def test_split_files_are_byte_identical_across_runs(smoke_workdir, tmp_path):
     data = smoke_workdir / "results/smoke/data"
-    settings = json.dumps({"val_ratio": 0.02, "seed": 42, "min_val_rows": 4, "over_length": "drop", "max_length": 4096})
+    settings = json.dumps({"split": {"val_ratio": 0.02, "seed": 42}, "audit": {"over_length": "drop"},
+                           "train": {"data": {"train_batch_size": 4, "max_length": 4096}}})
     outputs = []
     for attempt in range(2):
         out = tmp_path / str(attempt)

@@ -23,7 +23,6 @@ LAYOUTS = ("solutions", "prompt_response", "code_contests", "messages")
 # deepmind/code_contests' integer language labels, as BEE spells them.
 CODE_CONTESTS_LANGUAGES = {0: "UNKNOWN_LANGUAGE", 1: "PYTHON", 2: "CPP", 3: "PYTHON3", 4: "JAVA"}
 TEST_KINDS = ("public_tests", "private_tests", "generated_tests")
-PROBLEM_FIELDS = ("name", "description", "difficulty", "source", "time_limit", "memory_limit_bytes")
 
 # `{split}-00000-of-00026-<hash>.parquet` (the hub's shard naming), `{split}.jsonl`, or a `{split}/` folder.
 _SHARD = re.compile(r"^(?P<split>[A-Za-z]+)(?:-\d{5}-of-\d{5}(?:-[0-9a-f]+)?)?$")
@@ -38,6 +37,17 @@ def required_columns(layout, columns):
         "code_contests": ["name", "description", "solutions"],
         "messages": [columns["messages"]],
     }[layout]
+
+
+def used_columns(layout, columns):
+    """Every column a layout reads (required or not)."""
+    roles = {"solutions": ("name", "description", "solution", "language", "difficulty", "source", "split"),
+             "prompt_response": ("text", "name", "language", "difficulty", "source", "split"),
+             "messages": ("messages", "name", "split")}
+    if layout == "code_contests":
+        return ["name", "description", "solutions", "difficulty", "source", "time_limit", "memory_limit_bytes",
+                *TEST_KINDS, columns["split"]]
+    return [columns[role] for role in roles[layout]]
 
 
 def detect(present, columns):

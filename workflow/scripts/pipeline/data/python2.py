@@ -18,6 +18,7 @@ PY2_BUILTINS = frozenset({
 PY2_ATTRIBUTES = frozenset({"iteritems", "iterkeys", "itervalues", "has_key", "maxint"})
 # What CPython 3 says when it meets Python 2's print and exec statements.
 PY2_SYNTAX = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'")
+_WORDS = tuple(PY2_BUILTINS | PY2_ATTRIBUTES)
 
 
 def python2_evidence(code, syntax_error=None):
@@ -25,6 +26,8 @@ def python2_evidence(code, syntax_error=None):
     as Python 3, when it did not parse."""
     if syntax_error is not None:
         return next((f"Python 2 syntax ({message})" for message in PY2_SYNTAX if message in syntax_error), None)
+    if not any(word in code for word in _WORDS):  # most programs: no parse needed to clear them
+        return None
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

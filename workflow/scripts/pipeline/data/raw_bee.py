@@ -42,6 +42,7 @@ class RawFile:
     path: str
     layout: str
     split: str | None  # from the file's name; None: each row's split column, else train
+    columns: tuple  # the columns read: the layout's (a Parquet file's other columns are never decoded)
 
 
 def excerpt(source, chars):
@@ -110,7 +111,8 @@ def describe_files(paths, columns, layout):
                 f"{path}: its columns {sorted(present)} fit no layout{missing}. The layouts and the columns "
                 f"each needs (names after data.columns): {wanted}. Map the columns in data.columns, or set data.layout"
             )
-        files.append(RawFile(str(path), found, layouts.file_split(path)))
+        wanted = set(layouts.used_columns(found, columns))
+        files.append(RawFile(str(path), found, layouts.file_split(path), tuple(c for c in present if c in wanted)))
     return files
 
 
@@ -118,7 +120,7 @@ def iter_rows(files, explode=True):
     """(file, line, source) of every row of the files in order; a code_contests problem row gives
     one source per correct solution (all with the problem's line), unless explode is False."""
     for raw in files:
-        for line_no, source in _iter_file(Path(raw.path)):
+        for line_no, source in _iter_file(Path(raw.path), raw.columns):
             if raw.layout == "code_contests" and explode:
                 fields = row_fields(source)
                 if fields is None:
@@ -142,10 +144,10 @@ def iter_chunks(rows, chunk_rows=8192):
         yield chunk
 
 
-def _iter_file(path):
+def _iter_file(path, columns):
     if path.suffix == ".parquet":
         line_no = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096, columns=list(columns)):
             for record in batch.to_pylist():
                 line_no += 1
                 yield line_no, record
