@@ -262,8 +262,8 @@ def training_row(raw, fields):
         record = layouts.record(raw.layout, fields, s["columns"])
     except layouts.UnparsedText as e:
         raise Rejected("unparsed_text", str(e)) from None
-    if not isinstance(record.get("name"), str) and isinstance(record.get("description"), str):
-        # A layout without problem ids (min-cols): the statement names the problem.
+    if s["columns"]["name"] not in fields and isinstance(record.get("description"), str):
+        # A file without problem ids (min-cols): the statement names the problem.
         record["name"] = "statement-" + hashlib.sha1(record["description"].encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return solution_row(record, s["f"], s["chat"])
 
