@@ -1,229 +1,388 @@
-"""Training throughput of verl's SFT step on a GPU machine, seed settings vs the pipeline's.
+"""Training throughput of verl's SFT step: the pipeline's settings against variants of them, on a
+random-init model of a real Qwen2.5-Coder shape (no weights can be downloaded on a GPU machine;
+throughput does not depend on weight values) and synthetic chat rows (benchmarks/synthetic.py:
+median ~900 tokens, 99% <= 4096) sized for --batch x --steps.
 
-Builds a random-init model of a real Qwen2.5-Coder shape on the GPU (no weights can be
-downloaded there; throughput does not depend on weight values), generates chat data with a
-long-tailed length distribution (median ~900 tokens, 99% <= 4096), and runs each variant through
-the same launch code and verl entry point as the pipeline's train rule. Prints tokens/s/GPU (the
-first WARMUP steps skipped), MFU (verl's own counter), peak memory, the speed-up over the first
-variant, and the per-step losses of each variant against the first (same weights, same batches).
+    python benchmarks/gpu_sft.py --shape 1.5b --gpus 1 --batch 64 --steps 8 --variants seed,pipeline
+    python benchmarks/gpu_sft.py --shape 7b --gpus 4 --batch 128 --steps 6 --variants pipeline,config/7b_80gb.yaml
+    python benchmarks/gpu_sft.py --mode snakemake --shape 7b --gpus 4 --batch 128 --steps 8 --variants pipeline
+    python benchmarks/gpu_sft.py --shape tiny --gpus 1 --steps 3        # self-check on a CPU
 
-    python benchmarks/gpu_sft.py --shape 1.5b --gpus 1 --variants seed,pipeline --steps 12 --out results/bench
+A variant is a config overlay, as `snakemake --configfile` takes it: a name below, or a YAML file
+(its name is the file's stem); "pipeline" is config/config.yaml as it is. Over each variant the
+harness sets train.gpus, the batch, the steps, one validation and one save at the last step, no
+logger (harness_train). Two modes:
 
-"seed" is config/seed_engine.yaml over the main run's settings (the seed document's engine: fixed
-micro-batches of 2, gradient checkpointing, verl's default loss and attention); "pipeline" is the
-main run's settings as they are.
+- direct (default): each variant's train settings through the train rule's own code (the installed
+  trainer from pipeline.trainer.select, its Hydra overrides, launch.environment/torchrun_command/
+  launch, the train rule's preflight, metrics.throughput), on one prepared train/val split.
+- snakemake: the pipeline's main run itself (filter -> ... -> train_sft, or export with --target
+  export) in a fresh copy of the workflow per variant, from synthetic raw BEE rows, with the
+  variant's overlay as one more --configfile; numbers from that run's train/done.json.
+
+Every invocation writes to a new directory, --out ROOT/<time>-<shape>-<N>gpu-b<batch>-s<steps>
+(an existing one is refused), each variant to its own subdirectory, so nothing of an earlier run
+(checkpoints, metrics, data) can be resumed or reported. A variant whose launch exits non-zero or
+logs fewer steps than asked is reported FAILED with its exit code and log tail, never with numbers.
+Prints tokens/s/GPU (the first WARMUP steps not timed), MFU (verl's counter), peak memory, the
+speed-up over the first variant, and the largest loss difference from it (same weights, same
+batches); writes results.json into the invocation's directory. Exits 1 if any variant failed.
 """
 
 import argparse
+import datetime
 import json
 import math
 import os
+import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
-import numpy as np
+import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SCRIPTS = ROOT / "workflow" / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+sys.path.insert(0, str(HERE))
 
-import yaml  # noqa: E402
+import synthetic  # noqa: E402
+import tiny_model  # noqa: E402
+from count_tokens import load_tokenizer, token_counts  # noqa: E402
+from pipeline.common.cli import PipelineError  # noqa: E402
+from pipeline.common.model_files import count_parameters  # noqa: E402
+from pipeline.common.settings import merged  # noqa: E402
+from pipeline.trainer import launch, metrics, select  # noqa: E402
+from pipeline.trainer.plan import training_plan  # noqa: E402
 
-import build_tiny_model  # noqa: E402
-import token_lengths  # noqa: E402
-import train_sft  # noqa: E402
-import verl_launch  # noqa: E402
-
-SHAPES = {  # published configs of Qwen2.5-Coder; "tiny" checks this script on a CPU
-    "tiny": dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
-                 num_key_value_heads=2, vocab_size=151936, tie_word_embeddings=True),
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+# Published configs of Qwen2.5-Coder; "tiny" is the embedded tiny model (config tiny_model).
+SHAPES = {
+    "tiny": None,
     "1.5b": dict(hidden_size=1536, intermediate_size=8960, num_hidden_layers=28, num_attention_heads=12,
                  num_key_value_heads=2, vocab_size=151936, tie_word_embeddings=True),
     "7b": dict(hidden_size=3584, intermediate_size=18944, num_hidden_layers=28, num_attention_heads=28,
                num_key_value_heads=4, vocab_size=152064, tie_word_embeddings=False),
 }
-WARMUP = 2
-
-
-def pipeline_train(gpus, batch):
-    """The main run's train settings (the pipeline's defaults), at the benchmark's global batch."""
-    train = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["train"]
-    train["gpus"] = gpus
-    train["data"].update(train_batch_size=batch, num_workers=2)
-    train["trainer"].update(logger=[], save_freq=10**6, test_freq=10**6, total_epochs=1)
-    train["checkpoint"]["save_contents"] = ["model"]
-    return train
-
-
-SEED_ENGINE = yaml.safe_load((ROOT / "config" / "seed_engine.yaml").read_text())["train"]
-# Each variant: changes to the pipeline's train settings, and extra Hydra overrides.
+WARMUP = 2  # steps not timed: compilation and allocator warm-up
 VARIANTS = {
-    "seed": (SEED_ENGINE, []),
-    "pipeline": ({}, []),
-    "pipeline_ckpt": ({"model": {"enable_gradient_checkpointing": True}}, []),
-    "pipeline_no_liger": ({"model": {"use_liger": False}}, []),
+    "pipeline": {},
+    # The seed document's engine: fixed micro-batches of 2, checkpointing, sdpa, verl's default loss.
+    "seed": yaml.safe_load((ROOT / "config" / "seed_engine.yaml").read_text()),
+    "pipeline_ckpt": {"train": {"model": {"enable_gradient_checkpointing": True}}},
     # Half the token budget: for a 7B model on 80 GB, small enough to train without checkpointing.
-    "pipeline_8k": ({"data": {"max_token_len_per_gpu": 8192}}, []),
+    "pipeline_8k": {"train": {"data": {"max_token_len_per_gpu": 8192}}},
     # Rows dealt to the ranks at random, as verl does (the default before balancing).
-    "pipeline_random": ({"data": {"balance_tokens_across_ranks": False}}, []),
-    "pipeline_8k_random": ({"data": {"max_token_len_per_gpu": 8192, "balance_tokens_across_ranks": False}}, []),
-    # FSDP2 levers: keep the layers' gathered weights from forward to backward (one all-gather per
-    # layer and micro-batch less; about 11 GB more per GPU for 7B on 4), and one gradient
-    # reduce-scatter per step instead of per micro-batch (unsharded gradients held meanwhile).
-    "pipeline_8k_keep_gathered": ({"data": {"max_token_len_per_gpu": 8192}}, ["engine.reshard_after_forward=False"]),
-    "pipeline_no_sync": ({}, ["engine.use_no_sync_for_gradient_accumulation=True"]),
+    "pipeline_random": {"train": {"data": {"balance_tokens_across_ranks": False}}},
+    "pipeline_8k_random": {"train": {"data": {"max_token_len_per_gpu": 8192, "balance_tokens_across_ranks": False}}},
+    # config/7b_80gb.yaml: 8k tokens and the layers' gathered weights kept from forward to backward.
+    "pipeline_8k_keep_gathered": yaml.safe_load((ROOT / "config" / "7b_80gb.yaml").read_text()),
 }
+WORKFLOW_FILES = ("Snakefile", "config", "workflow", "resources", "envs", "profiles")  # as tests/conftest.py
 
 
-def merge(base, changes):
-    out = json.loads(json.dumps(base))
-    for key, value in changes.items():
-        if isinstance(value, dict):
-            out[key] = merge(out.get(key, {}), value)
+def variant_overlays(spec):
+    """[(name, overlay)] from a comma-separated list of names and YAML files."""
+    out = []
+    for item in filter(None, (s.strip() for s in spec.split(","))):
+        if item in VARIANTS:
+            out.append((item, VARIANTS[item]))
+        elif Path(item).is_file():
+            out.append((Path(item).stem, yaml.safe_load(Path(item).read_text()) or {}))
         else:
-            out[key] = value
+            sys.exit(f"variant {item!r}: neither one of {sorted(VARIANTS)} nor a YAML file")
+    names = [n for n, _ in out]
+    if len(set(names)) != len(names):
+        sys.exit(f"variant names must differ: {names}")
     return out
 
 
+def harness_train(args, device):
+    """What the harness sets over every variant: GPUs, batch, steps; validation and a checkpoint
+    once, at the last step; no logger; at least one warmup step (the train rule's preflight)."""
+    ratio = CONFIG["train"]["optim"]["lr_warmup_steps_ratio"]
+    return {
+        "gpus": args.gpus,
+        "data": {"train_batch_size": args.batch, "num_workers": 2 if device == "cuda" else 0},
+        "optim": {"lr_warmup_steps_ratio": max(ratio, 1.5 / args.steps)},
+        "trainer": {"total_epochs": 1, "total_training_steps": args.steps, "save_freq": args.steps,
+                    "test_freq": args.steps, "logger": [], "max_ckpt_to_keep": 1},
+        "checkpoint": {"save_contents": ["model"]},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Model and data, made once per invocation
+# ---------------------------------------------------------------------------------------------
+
+
 def build_model(shape, out_dir):
+    """The embedded tiny model (tiny_model.build), or a random-init bf16 model of a real shape
+    with the tiny model's tokenizer and chat template, built on the GPU where there is one."""
+    tiny_dir = out_dir.parent / "tiny-model" if shape != "tiny" else out_dir
+    template = (ROOT / "resources" / "chat_template.jinja").read_text()
+    tiny_model.build(CONFIG["tiny_model"], template, tiny_dir)
+    if shape == "tiny":
+        return
     import torch
     from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
 
-    if (out_dir / "config.json").exists():
-        return
-    tokenizer = AutoTokenizer.from_pretrained(build_tiny_model.qwen_tokenizer_files())
-    tokenizer.chat_template = (ROOT / "resources" / "chat_template.jinja").read_text()
-    tokenizer.eos_token, tokenizer.pad_token = "<|im_end|>", "<|endoftext|>"
+    tokenizer = AutoTokenizer.from_pretrained(tiny_dir)
     config = Qwen2Config(**SHAPES[shape], max_position_embeddings=32768, rope_theta=1e6, dtype="bfloat16",
                          eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
                          bos_token_id=tokenizer.pad_token_id)
     torch.manual_seed(0)
-    with torch.device(verl_launch.device_kind()):
+    with torch.device(launch.device_kind()):
         model = Qwen2ForCausalLM(config).to(torch.bfloat16)
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
-    del model  # else this process holds the model's memory on GPU 0 through every variant's run
+    del model  # else this process holds the model's memory on GPU 0 through every variant
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
 
 
-def build_data(model_dir, out_dir, rows, seed=0):
-    """Chat rows whose token lengths are lognormal: median ~900, 99th percentile ~4096, with their
-    token counts (`n_tokens`, as split_by_problem writes them)."""
+def check_model(shape, model_dir):
+    """A --model directory must be of the shape asked for."""
+    config = json.loads((Path(model_dir) / "config.json").read_text())
+    want = SHAPES[shape] or {k: CONFIG["tiny_model"][k] for k in ("hidden_size", "intermediate_size",
+                                                                  "num_hidden_layers", "num_attention_heads")}
+    wrong = {k: (config.get(k), v) for k, v in want.items() if config.get(k) != v}
+    if wrong:
+        sys.exit(f"--model {model_dir} is not the {shape} shape: (has, wanted) {wrong}")
+
+
+def write_split(model_dir, out_dir, n_train, n_val, seed):
+    """train/val parquet files as split_by_problem writes them (name, messages, n_tokens)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from transformers import AutoTokenizer
 
-    if (out_dir / "train.parquet").exists():
-        return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    rng = np.random.default_rng(seed)
-    sigma = math.log(4096 / 900) / 2.326
-    lengths = np.clip(rng.lognormal(math.log(900), sigma, size=rows), 64, 8000).astype(int)
-    conversations = []
-    for n in lengths:
-        ids = rng.integers(1000, 100000, size=int(n))
-        text = tokenizer.decode(ids)
-        cut = len(text) // 5
-        conversations.append([{"role": "user", "content": text[:cut]}, {"role": "assistant", "content": text[cut:]}])
-    n_tokens = token_lengths.token_counts(tokenizer, conversations)
-    n_val = max(64, rows // 20)
-    pq.write_table(pa.table({"messages": conversations[n_val:], "n_tokens": n_tokens[n_val:]}), out_dir / "train.parquet")
-    pq.write_table(pa.table({"messages": conversations[:n_val], "n_tokens": n_tokens[:n_val]}), out_dir / "val.parquet")
+    out_dir.mkdir(parents=True)
+    rows = synthetic.chat_rows(n_train + n_val, seed=seed)
+    conversations = [r["messages"] for r in rows]
+    counts = token_counts(load_tokenizer(model_dir, trust_remote_code=False), conversations)
+    for name, part in (("val", slice(0, n_val)), ("train", slice(n_val, None))):
+        pq.write_table(pa.table({"name": [r["name"] for r in rows[part]], "messages": conversations[part],
+                                 "n_tokens": counts[part]}), out_dir / f"{name}.parquet")
+    return synthetic.percentiles(counts)
 
 
-def run_variant(name, train, extra, model_dir, data_dir, work, gpus, steps):
-    work.mkdir(parents=True, exist_ok=True)
-    device = verl_launch.device_kind()
-    train = dict(train, extra_overrides=list(extra))
-    train["trainer"] = dict(train["trainer"], total_training_steps=steps)
-    overrides = verl_launch.overrides(
+# ---------------------------------------------------------------------------------------------
+# One variant
+# ---------------------------------------------------------------------------------------------
+
+
+def failed(name, code, why, log_file=None):
+    return {"variant": name, "status": "FAILED", "exit": code, "why": why, "log": str(log_file or ""),
+            "log_tail": log_excerpt(log_file)}
+
+
+def log_excerpt(log_file, first_lines=15, last_lines=12, width=240):
+    """The log's first error (where it says what went wrong; torchrun's own summary comes last)
+    and its last lines, each line cut to `width` characters."""
+    if not log_file or not Path(log_file).exists():
+        return ""
+    lines = [line[:width] for line in Path(log_file).read_text(errors="replace").splitlines()]
+    marks = ("Traceback", "Error", "error:", "Could not", "FAILED", "Exception")
+    first = next((i for i, line in enumerate(lines) if any(m in line for m in marks) and "Warning" not in line), None)
+    if first is None or first >= len(lines) - last_lines:
+        return "\n".join(lines[-last_lines:])
+    head = lines[first:first + first_lines]
+    rest = lines[max(first + first_lines, len(lines) - last_lines):]
+    return "\n".join(head + (["..."] if len(lines) - last_lines > first + first_lines else []) + rest)
+
+
+def run_direct(name, overlay, args, model_dir, data_dir, vdir):
+    import train_sft  # the train rule's preflight
+
+    unknown = set(overlay) - {"train"}
+    if unknown:
+        return failed(name, None, f"overlay keys {sorted(unknown)}: only train.* applies in direct mode "
+                                  "(use --mode snakemake)")
+    device = launch.device_kind()
+    trainer = select.installed()
+    main = merged(CONFIG["train"], (CONFIG["runs"].get("main") or {}).get("train", {}))
+    train = merged(merged(main, overlay.get("train", {})), harness_train(args, device))
+    (vdir / "train_settings.json").write_text(json.dumps(train, indent=1))
+    ckpt = vdir / "ckpt"
+    n_train = pq_rows(data_dir / "train.parquet")
+    plan = training_plan(n_train, pq_rows(data_dir / "val.parquet"), train, dp_size=args.gpus)
+    try:
+        train_sft.preflight(plan, train, args.gpus, ckpt, shutil.disk_usage(vdir).free,
+                            count_parameters(model_dir), device)
+    except PipelineError as e:
+        return failed(name, None, str(e))
+    model_dir = trainer.loadable_model_dir(model_dir, vdir / "model-loadable")
+    overrides = trainer.overrides(
         train, train_files=data_dir / "train.parquet", val_files=data_dir / "val.parquet", model_dir=model_dir,
-        trust_remote_code=False, ckpt_dir=work / "ckpt", hydra_dir=work / "hydra", nproc=gpus, device=device,
+        trust_remote_code=False, ckpt_dir=ckpt, hydra_dir=vdir / "hydra", nproc=args.gpus, device=device,
     )
-    metrics_file = work / "metrics.jsonl"
-    env = verl_launch.environment(device=device, nproc=gpus, metrics_file=metrics_file, work_dir=work)
-    code, seconds, arrivals = verl_launch.launch(verl_launch.torchrun_command(gpus, overrides), env, cwd=work,
-                                                 log_paths=[work / "train.log"])
-    metrics = train_sft.with_step_seconds(verl_launch.read_metrics(metrics_file), arrivals)
-    rows = [dict(step=s, **metrics[s]) for s in sorted(metrics)]
-    # Measured as the train rule measures its runs (done.json's throughput).
-    measured = train_sft.throughput(rows, gpus, skip=WARMUP)
+    metrics_file, log_file = vdir / "metrics.jsonl", vdir / "train.log"
+    env = launch.environment(trainer, device=device, nproc=args.gpus, metrics_file=metrics_file, work_dir=vdir)
+    code, seconds, arrivals = launch.launch(launch.torchrun_command(trainer, args.gpus, overrides), env, cwd=vdir,
+                                            log_paths=[log_file])
+    steps = metrics.with_step_seconds(metrics.read_metrics(metrics_file), arrivals)
+    rows = [dict(step=s, **steps[s]) for s in sorted(steps)]
+    return result(name, code, rows, args, log_file, launch_seconds=seconds)
+
+
+def run_snakemake(name, overlay, args, model_dir, raw_dir, vdir):
+    """The pipeline's main run in a fresh copy of the workflow, the variant as a config overlay."""
+    for item in WORKFLOW_FILES:
+        src = ROOT / item
+        (shutil.copytree(src, vdir / item, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir()
+         else shutil.copy2(src, vdir / item))
+    device = launch.device_kind()
+    train = harness_train(args, device)
+    train["trainer"]["logger"] = ["console"]
+    del train["checkpoint"]  # the run's own save_contents: export needs its hf_model
+    data = {"raw": str(raw_dir)}
+    if "source" in CONFIG["data"]:
+        data["source"] = "local"
+    model = {"source": "tiny"} if args.shape == "tiny" else {"source": "local", "local_path": str(model_dir)}
+    harness = {"runs": {"main": {"data": data, "model": model, "train": train}}}
+    (vdir / "harness.yaml").write_text(yaml.safe_dump(harness))
+    (vdir / "variant.yaml").write_text(yaml.safe_dump(overlay or {}))
+    target = {"train": "results/main/train/done.json", "export": "results/main/export.json"}[args.target]
+    # The rules' shell commands call `python`: this interpreter (a venv's python is not a symlink's).
+    (vdir / "bin").mkdir()
+    (vdir / "bin" / "python").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+    (vdir / "bin" / "python").chmod(0o755)
+    env = dict(os.environ, PATH=f"{vdir / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    log_file = vdir / "snakemake.log"
+    cmd = [sys.executable, "-m", "snakemake", target, f"-c{os.cpu_count()}",
+           "--configfile", "harness.yaml", "variant.yaml"]
+    start = time.time()
+    with open(log_file, "w") as out:
+        code = subprocess.run(cmd, cwd=vdir, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
+    seconds = time.time() - start
+    rows = []
+    metrics_file = vdir / "results/main/train/metrics.jsonl"
+    if metrics_file.exists():
+        rows = [json.loads(line) for line in metrics_file.read_text().splitlines() if line.strip()]
+    # A failed job's own log (Snakemake names it: "log: <path> (check log file(s) ...)") says why.
+    failed_logs = [line.split("log:", 1)[1].split("(check")[0].strip() for line in log_file.read_text().splitlines()
+                   if line.strip().startswith("log:") and "check log file" in line]
+    job_log = vdir / failed_logs[0] if failed_logs and (vdir / failed_logs[0]).is_file() else log_file
+    res = result(name, code, rows, args, job_log, launch_seconds=seconds)
+    done = vdir / "results/main/train/done.json"
+    if res["status"] == "ok" and done.exists():
+        d = json.loads(done.read_text())
+        res.update(final_step=d["final_step"], train_loss=d["train_loss"], val_loss=d["val_loss"])
+    return res
+
+
+def result(name, code, rows, args, log_file, launch_seconds):
+    logged = sorted(r["step"] for r in rows if "train/loss" in r)
+    if code != 0:
+        return failed(name, code, f"exited {code}; {len(logged)} of {args.steps} steps logged", log_file)
+    if logged != list(range(1, args.steps + 1)):
+        return failed(name, code, f"exited 0 but logged steps {logged}, not 1..{args.steps}", log_file)
+    measured = metrics.throughput(rows, args.gpus, skip=WARMUP)
     return {
-        "variant": name,
-        "exit": code,
-        "launch_seconds": round(seconds, 1),
+        "variant": name, "status": "ok", "exit": code, "launch_seconds": round(launch_seconds, 1),
         **{k: measured[k] for k in ("steps_timed", "tokens_per_s_per_gpu", "mfu", "peak_memory_gb")},
-        "losses": [r["train/loss"] for r in rows if "train/loss" in r],
+        "mfu_per_step": [round(r["train/mfu"], 4) for r in rows if "train/mfu" in r and r["step"] > WARMUP],
         "step_seconds": [r["step_seconds"] for r in rows if "step_seconds" in r and r["step"] > WARMUP],
+        "losses": [r["train/loss"] for r in rows if "train/loss" in r],
+        "log": str(log_file),
     }
 
 
-def prepare_pipeline_run(shape, gpus, steps, out):
-    """A model and raw chat rows for the pipeline itself (the main run's rules), and the config
-    overlay that points the main run at them: `snakemake --configfile <out>/config.yaml`."""
+def pq_rows(path):
     import pyarrow.parquet as pq
 
-    build_model(shape, out / f"model-{shape}")
-    batch = 128  # the main run's global batch
-    # One synthetic row per problem; 10% go to validation, which must hold at least one batch.
-    val_ratio = 0.1
-    rows = max(int(batch / val_ratio * 1.2), int(batch * (steps + 1) / (1 - val_ratio)))
-    build_data(out / f"model-{shape}", out / "pipeline-data", rows=rows)
-    rows = pq.read_table(out / "pipeline-data" / "train.parquet")["messages"].to_pylist()
-    with open(out / "raw.jsonl", "w") as f:
-        for i, messages in enumerate(rows):
-            f.write(json.dumps({"name": f"synthetic-{i}", "messages": messages}) + "\n")
-    overlay = {"runs": {"main": {
-        "data": {"raw": str(out / "raw.jsonl")},
-        # Synthetic text: no n-gram or language checks apply, and no HumanEval run on a random model.
-        "filter": {"invalid_text": False, "decontaminate": {"enabled": False}},
-        "split": {"val_ratio": val_ratio},
-        "model": {"source": "local", "local_path": str(out / f"model-{shape}")},
-        # A short run still warms up for one step (verl floors ratio x steps).
-        "train": {"gpus": gpus, "optim": {"lr_warmup_steps_ratio": max(0.05, 1.5 / steps)}, "trainer": {"total_epochs": 1, "total_training_steps": steps, "save_freq": steps,
-                                            "test_freq": steps, "logger": ["console"]}},
-    }}}
-    (out / "config.yaml").write_text(yaml.safe_dump(overlay))
+    return pq.read_metadata(path).num_rows
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def report(results, args):
+    ok = [r for r in results if r["status"] == "ok"]
+    base = ok[0] if ok else None
+    print(f"\n{args.shape} x {args.gpus} GPU, global batch {args.batch}, {args.steps} steps "
+          f"(steps {WARMUP + 1}..{args.steps} timed), mode {args.mode}")
+    print(f"{'variant':<28}{'tok/s/GPU':>12}{'MFU':>8}{'peak GB':>9}{'x first':>9}{'max |dloss|':>13}")
+    for r in results:
+        if r["status"] != "ok":
+            print(f"{r['variant']:<28}FAILED (exit {r['exit']}): {r['why']}")
+            continue
+        tps = r["tokens_per_s_per_gpu"]
+        ratio = f"{tps / base['tokens_per_s_per_gpu']:.2f}" if tps and base["tokens_per_s_per_gpu"] else "-"
+        dloss = max((abs(a - b) for a, b in zip(r["losses"], base["losses"])), default=float("nan"))
+        fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
+        print(f"{r['variant']:<28}{fmt(tps, '.0f'):>12}{fmt(r['mfu'], '.3f'):>8}{fmt(r['peak_memory_gb'], '.1f'):>9}"
+              f"{ratio:>9}{dloss:>13.2e}")
+    for r in results:
+        if r["status"] != "ok":
+            print(f"\n--- {r['variant']} FAILED (exit {r['exit']}): {r['why']}\n    log: {r['log'] or '-'}")
+            if r["log_tail"]:
+                print("\n".join("    | " + line for line in r["log_tail"].splitlines()))
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--prepare-run", metavar="DIR", help="only write a model, raw data and a config overlay "
-                   "for the pipeline's main run into DIR, then exit")
     p.add_argument("--shape", choices=sorted(SHAPES), default="1.5b")
-    p.add_argument("--gpus", type=int, default=1)
-    p.add_argument("--batch", type=int, default=64, help="global batch (rows)")
-    p.add_argument("--steps", type=int, default=12)
-    p.add_argument("--variants", default="seed,pipeline")
-    p.add_argument("--work", default="/tmp/gpu_sft_bench")
-    p.add_argument("--out", default=".")
+    p.add_argument("--gpus", type=int, default=1, help="GPUs (CPU ranks without CUDA)")
+    p.add_argument("--batch", type=int, default=None, help="global batch in rows (default 64; tiny: 4)")
+    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--variants", default="pipeline", help="comma-separated names or YAML overlays")
+    p.add_argument("--mode", choices=("direct", "snakemake"), default="direct")
+    p.add_argument("--target", choices=("train", "export"), default="train", help="snakemake mode: the last rule")
+    p.add_argument("--model", type=Path, help="an existing model directory of --shape (default: built)")
+    p.add_argument("--seed", type=int, default=0, help="of the synthetic rows")
+    p.add_argument("--out", type=Path, default=ROOT / "results" / "benchmarks" / "gpu_sft",
+                   help="root of the invocation directories (default results/benchmarks/gpu_sft)")
     args = p.parse_args()
-    if args.prepare_run:
-        prepare_pipeline_run(args.shape, args.gpus, args.steps, Path(args.prepare_run))
-        return
-    work = Path(args.work)
-    model_dir = work / f"model-{args.shape}"
-    build_model(args.shape, model_dir)
-    data_dir = work / "data"
-    build_data(model_dir, data_dir, rows=args.batch * (args.steps + 2) + 64)
+    args.batch = args.batch or (4 if args.shape == "tiny" else 64)
+    variants = variant_overlays(args.variants)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    mode = "-snakemake" if args.mode == "snakemake" else ""
+    inv = args.out / f"{stamp}-{args.shape}-{args.gpus}gpu-b{args.batch}-s{args.steps}{mode}"
+    try:
+        inv.mkdir(parents=True)
+    except FileExistsError:
+        sys.exit(f"{inv} exists: refusing to reuse it (nothing of an earlier run may be resumed or reported)")
+    print(f"invocation dir: {inv}", flush=True)
+    (inv / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=1))
+
+    if args.model:
+        check_model(args.shape, args.model)
+        model_dir = args.model.resolve()
+    else:
+        model_dir = inv / "model"
+        t0 = time.time()
+        build_model(args.shape, model_dir)
+        print(f"built the {args.shape} model in {time.time() - t0:.0f} s: {model_dir}", flush=True)
+    n_train = synthetic.training_rows(args.batch, args.steps)
+    if args.mode == "direct":
+        data = inv / "data"
+        lengths = write_split(model_dir, data, n_train, args.batch, args.seed)
+        print(f"data: {n_train} train rows + {args.batch} val rows, tokens {lengths}", flush=True)
+    else:
+        # Raw rows for the main run's split: val = max(val_ratio x rows, one batch), whole problems.
+        val_ratio = CONFIG["split"]["val_ratio"]
+        rows = math.ceil(n_train / (1 - val_ratio)) + args.batch + synthetic.ROWS_PER_PROBLEM[1]
+        data = inv / "raw"
+        synthetic.raw_bee_rows(data, rows, seed=args.seed, defects={}, chat_share=0)
+        print(f"data: {rows} raw BEE rows (no defects) for {n_train} train rows + validation", flush=True)
+
     results = []
-    for name in args.variants.split(","):
-        changes, extra = VARIANTS[name]
-        train = merge(pipeline_train(args.gpus, args.batch), changes)
-        result = run_variant(name, train, extra, model_dir, data_dir, work / name, args.gpus, args.steps)
-        results.append(result)
-        print(json.dumps(result), flush=True)
-    base = results[0]
-    print(f"\n{args.shape} x {args.gpus} GPU, global batch {args.batch}, steps {WARMUP + 1}..{args.steps} timed")
-    print(f"{'variant':<16}{'tok/s/GPU':>12}{'MFU':>8}{'peak GB':>9}{'x first':>8}{'max |dloss|':>13}")
-    for r in results:
-        ratio = (r["tokens_per_s_per_gpu"] or 0) / (base["tokens_per_s_per_gpu"] or math.inf)
-        dloss = max((abs(a - b) for a, b in zip(r["losses"], base["losses"])), default=float("nan"))
-        print(f"{r['variant']:<16}{r['tokens_per_s_per_gpu'] or 0:>12.0f}{r['mfu'] or 0:>8.3f}"
-              f"{r['peak_memory_gb'] or 0:>9.1f}{ratio:>8.2f}{dloss:>13.2e}")
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    (Path(args.out) / f"gpu_sft_{args.shape}_x{args.gpus}.json").write_text(json.dumps(results, indent=1))
+    for name, overlay in variants:
+        vdir = inv / name
+        vdir.mkdir()
+        print(f"\n== {name}: {vdir}", flush=True)
+        run = run_direct if args.mode == "direct" else run_snakemake
+        r = run(name, overlay, args, model_dir, data, vdir)
+        results.append(r)
+        brief = {k: v for k, v in r.items() if k not in ("losses", "log_tail")}
+        print(json.dumps(brief), flush=True)
+    (inv / "results.json").write_text(json.dumps(results, indent=1))
+    report(results, args)
+    print(f"\nresults: {inv / 'results.json'}")
+    sys.exit(1 if any(r["status"] != "ok" for r in results) else 0)
 
 
 if __name__ == "__main__":
