@@ -297,3 +297,24 @@ def test_export_is_verified_and_a_corrupted_export_fails(smoke_workdir, tmp_path
 
     model = AutoModelForCausalLM.from_pretrained(smoke_workdir / "results/smoke/hf_model")
     assert str(model.dtype) == "torch.bfloat16"
+
+
+LISTENER = "from multiprocessing.connection import Listener\nListener(family='AF_UNIX').close()\n"
+
+
+def test_the_workers_tmpdir_holds_a_unix_socket_however_deep_the_work_dir(tmp_path):
+    """Data-loader workers talk over a Unix socket in TMPDIR/pymp-*/; seen failing on a GPU machine
+    from a benchmark's deep work directory ("AF_UNIX path too long")."""
+    from pipeline.trainer import launch
+
+    import tempfile
+
+    shallow, deep = Path(tempfile.mkdtemp(prefix="w")), tmp_path / ("deep-" * 16) / "checkpoints" / ("0" * 16)
+    assert launch.scratch_dir(shallow) == shallow / "tmp"
+    assert launch.scratch_dir(deep) == launch.scratch_dir(deep) != deep / "tmp"  # the same for every launch
+    for tmpdir, ok in ((deep / "tmp", False), (launch.scratch_dir(deep), True)):
+        tmpdir.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run([sys.executable, "-c", LISTENER], env=dict(os.environ, TMPDIR=str(tmpdir)),
+                              capture_output=True, text=True)
+        assert (proc.returncode == 0) == ok, proc.stderr
+        assert ok or "AF_UNIX path too long" in proc.stderr

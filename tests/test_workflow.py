@@ -124,8 +124,9 @@ def test_bad_settings_stop_with_the_setting_named(smoke_workdir, override, messa
     assert re.search(message, proc.stdout, re.S), proc.stdout[-3000:]
 
 
-def test_missing_raw_data_is_a_clear_error(smoke_workdir):
-    proc = snakemake(smoke_workdir, "--dry-run", "data", check=False)
+def test_missing_raw_data_is_a_clear_error(smoke_workdir, tmp_path):
+    local = write_config_override(tmp_path, {"runs": {"main": {"data": {"source": "local"}}}})
+    proc = snakemake(smoke_workdir, "--dry-run", "data", "--configfile", local, check=False)
     assert proc.returncode != 0
     assert "run 'main': data.raw data/raw/bee does not exist" in proc.stdout
 

@@ -45,7 +45,8 @@ rule filter_rows:
         "results/{run}/logs/filter_rows.log",
     conda:
         "../../envs/pipeline.yaml"
-    threads: workflow.cores
+    # Worker processes; Snakemake scales them down to what -c grants (profiles/slurm: cpus_per_task).
+    threads: 32
     params:
         settings=settings(
             "data.columns",

@@ -4,11 +4,13 @@ supervised launch that streams the trainer's output into logs and passes SIGTERM
 
 Shared by the train rule, the verl check's probe run and the GPU benchmark."""
 
+import hashlib
 import logging
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,6 +29,23 @@ def device_kind():
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+# Longest TMPDIR that leaves room for what multiprocessing puts in it: a data-loader worker's socket
+# is TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX, and a Unix socket path has at most 107 bytes.
+MAX_TMPDIR = 70
+
+
+def scratch_dir(work_dir):
+    """The workers' TMPDIR: work_dir/tmp (verl leaves lock files there at every save, torch its
+    elastic scratch), or where that path is too long for a Unix socket under it ("AF_UNIX path too
+    long", seen from a benchmark's deep work directory), a short directory named by work_dir's hash
+    under the system's temporary directory: the same one for every launch from work_dir."""
+    inside = Path(work_dir) / "tmp"
+    if len(str(inside)) <= MAX_TMPDIR:
+        return inside
+    digest = hashlib.sha256(str(work_dir).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"verl-{digest}"
+
+
 def environment(trainer, *, device, nproc, metrics_file, work_dir, wandb_run_id=None):
     """The workers' environment: the trainer's worker modules, the file logger, scratch dirs, W&B."""
     env = dict(os.environ)
@@ -37,8 +56,7 @@ def environment(trainer, *, device, nproc, metrics_file, work_dir, wandb_run_id=
     env.update(
         VERL_USE_EXTERNAL_MODULES=",".join(modules),
         VERL_FILE_LOGGER_PATH=str(metrics_file),
-        # verl leaves lock files in TMPDIR at every save, torch its elastic scratch.
-        TMPDIR=str(Path(work_dir) / "tmp"),
+        TMPDIR=str(scratch_dir(work_dir)),
         HF_HUB_OFFLINE="1",
         WANDB_DIR=str(work_dir),
     )
