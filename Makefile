@@ -36,9 +36,9 @@ lint: setup
 	snakemake --lint
 	snakefmt --check Snakefile workflow/rules
 
-# The rule graph shown in the README (needs graphviz: apt-get install graphviz).
+# The rule graph of every run shown in the README (needs graphviz: apt-get install graphviz).
 dag: setup graphviz
-	snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
+	snakemake all --rulegraph | dot -Tsvg > docs/rulegraph.svg
 
 # Re-resolve requirements.in into the full pinned set, then regenerate the conda env from it.
 lock:

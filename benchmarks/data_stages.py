@@ -141,6 +141,9 @@ def main():
     ap.add_argument("--verl-rows", type=int, default=1000, help="rows for the check against verl (0: skip)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/bench_data_stages"), help="root of the work dirs")
     ap.add_argument("--keep", action="store_true", help="keep the work dir (default: removed at the end)")
+    ap.add_argument("--layout", choices=("defects", "bee_data"), default="defects",
+                    help="defects: JSONL rows with a planted defect of each filter reason; bee_data: Parquet shards "
+                         "in the layout of BEE's data folder (40%% PYTHON3; valid/test shards beside train)")
     args = ap.parse_args()
 
     work = fresh_workdir(args.work, args.rows, args.seed)
@@ -148,10 +151,14 @@ def main():
     ok = False
     try:
         t0 = time.perf_counter()
-        expected = synthetic.raw_bee_rows(work / "raw", args.rows, seed=args.seed)
+        if args.layout == "bee_data":
+            expected = synthetic.bee_data_shards(work / "raw", args.rows, seed=args.seed)
+            what = f"BEE data-folder rows ({expected['bytes_per_row']:,.0f} bytes of text per row, train + valid/test)"
+        else:
+            expected = synthetic.raw_bee_rows(work / "raw", args.rows, seed=args.seed)
+            what = f"raw rows ({expected['chat_rows']} chat rows, {sum(expected['rejected'].values())} planted defects)"
         raw_mb = sum(p.stat().st_size for p in (work / "raw").iterdir()) / 2**20
-        print(f"generated {args.rows} raw rows ({expected['problems']} problems, {expected['chat_rows']} chat rows, "
-              f"{sum(expected['rejected'].values())} planted defects, {raw_mb:.0f} MiB) in "
+        print(f"generated {args.rows} {what}, {expected['problems']} problems, {raw_mb:.0f} MiB on disk, in "
               f"{time.perf_counter() - t0:.1f} s (untimed)")
         data = {"raw": str(work / "raw")}
         if "source" in yaml.safe_load((work / "config" / "config.yaml").read_text())["data"]:

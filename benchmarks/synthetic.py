@@ -526,6 +526,72 @@ def raw_bee_rows(out_dir, n_rows, seed=0, defects=DEFECTS, chat_share=CHAT_SHARE
     return {"in": n_rows, "kept": good + chat, "rejected": expected, "chat_rows": chat, "problems": pid}
 
 
+# BEE's `data` folder as its users download it: about 40% PYTHON3, the rest Python 2 (PYTHON), C++
+# and Java; and valid/test shards of other problems beside the train shards.
+BEE_LANGUAGES = {"PYTHON3": 0.40, "PYTHON": 0.10, "CPP": 0.40, "JAVA": 0.10}
+
+
+def bee_data_shards(out_dir, n_rows, seed=0, shards=8, held_out_rows=2000):
+    """Write n_rows train rows (and held_out_rows each of valid and test) in the layout of BEE's
+    `data` folder: Parquet shards named as the hub names them, columns name, description, source,
+    difficulty, solution, language, text (the row rendered, as BEE ships it), flesch_reading_ease.
+    Returns {in, kept, rejected: {reason: n}, problems, bytes_per_row}."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sys.path.insert(0, str(SCRIPTS))
+    from pipeline.data.layouts import render
+
+    gen = Generator(seed)
+    r = gen.r
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    schema = pa.schema([("name", pa.string()), ("description", pa.string()), ("source", pa.int64()),
+                        ("difficulty", pa.int64()), ("solution", pa.string()), ("language", pa.string()),
+                        ("text", pa.string()), ("flesch_reading_ease", pa.float64())])
+    counts, pid, total_bytes = dict.fromkeys(BEE_LANGUAGES, 0), 0, 0
+    languages, weights = zip(*BEE_LANGUAGES.items())
+
+    def rows(n, split):
+        nonlocal pid, total_bytes
+        left, problem, out = 0, None, []
+        for _ in range(n):
+            if left == 0:
+                problem, left, pid = gen.problem(pid), r.randint(*ROWS_PER_PROBLEM), pid + 1
+                problem["name"] = f"{split}-{problem['name']}"
+            left -= 1
+            language = r.choices(languages, weights)[0]
+            code = gen.cpp_solution() if language in ("CPP", "JAVA") else gen.python_solution(
+                gen.solution_tokens(problem))
+            if split == "train":
+                counts[language] += 1
+            row = {"name": problem["name"], "description": problem["description"], "source": 2, "difficulty": 7,
+                   "solution": code, "language": language, "text": render(problem["description"], language, code),
+                   "flesch_reading_ease": 60.0}
+            total_bytes += sum(len(v) for v in row.values() if isinstance(v, str))
+            out.append(row)
+            if len(out) == 20_000:
+                yield out
+                out = []
+        if out:
+            yield out
+
+    for split, n, parts in (("train", n_rows, shards), ("valid", held_out_rows, 1), ("test", held_out_rows, 1)):
+        per_shard = math.ceil(n / parts)
+        batches = rows(n, split)
+        for i in range(parts):
+            with pq.ParquetWriter(out_dir / f"{split}-{i:05d}-of-{parts:05d}-{seed:016x}.parquet", schema) as w:
+                written = 0
+                for batch in batches:
+                    w.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    written += len(batch)
+                    if written >= per_shard:
+                        break
+    return {"in": n_rows, "kept": counts["PYTHON3"], "problems": pid,
+            "rejected": {"language": counts["CPP"] + counts["JAVA"], "python2": counts["PYTHON"]},
+            "bytes_per_row": total_bytes / (n_rows + 2 * held_out_rows)}
+
+
 def chat_rows(n_rows, seed=0):
     """n_rows conversations [{"name", "messages"}], one problem per row (so no two rows share a
     statement and any split of them is a split by problem)."""
