@@ -73,6 +73,8 @@ def snakemake(work, *args, log):
     """Run snakemake in the work dir with this interpreter's environment (the rules call
     `python`); return (exit code, wall s, CPU s of snakemake and every job)."""
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    # The jobs as a user's run has them: the tokenizer's own threads on (set off here for verl's dataset).
+    env.pop("TOKENIZERS_PARALLELISM", None)
     cmd = [sys.executable, "-m", "snakemake", *args]
     with open(log, "w") as out:
         t0 = time.perf_counter()

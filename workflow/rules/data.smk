@@ -78,12 +78,14 @@ rule count_tokens:
         "results/{run}/logs/count_tokens.log",
     conda:
         "../../envs/pipeline.yaml"
+    # The fast tokenizer's batch encoding runs on this many threads (RAYON_NUM_THREADS).
+    threads: 32
     params:
         settings=settings("model.trust_remote_code"),
     message:
         "[{wildcards.run}] counting tokens"
     shell:
-        "python {input.code[0]} --filtered {input.filtered} --model-manifest {input.model}"
+        "RAYON_NUM_THREADS={threads} python {input.code[0]} --filtered {input.filtered} --model-manifest {input.model}"
         " --settings {params.settings:q} --lengths {output.lengths} --provenance {output.provenance} --log {log}"
 
 

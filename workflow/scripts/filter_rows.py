@@ -98,27 +98,27 @@ def normalise_text(text):
     return "\n".join(filter(None, map(str.rstrip, lines)))
 
 
-def python_syntax_error(code):
-    """None when ast.parse accepts code, else its error.
+def python_syntax(code):
+    """(symbol table or None, None) when ast.parse accepts code, else (None, its error).
 
     symtable runs the same parser but builds no Python AST objects, so it costs about a quarter
-    less; code it accepts parses. Only code it rejects goes to ast.parse, for ast.parse's own
-    verdict: symtable also rejects code that parses, e.g. a function with two arguments of one name.
+    less; code it accepts parses, and its table tells the Python 2 check which names the code uses.
+    Only code it rejects goes to ast.parse, for ast.parse's own verdict: symtable also rejects code
+    that parses, e.g. a function with two arguments of one name.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            symtable.symtable(code, "<unknown>", "exec")
-            return None
+            return symtable.symtable(code, "<unknown>", "exec"), None
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
         try:
             ast.parse(code)
         except SyntaxError as e:
-            return f"line {e.lineno}: {e.msg}"
+            return None, f"line {e.lineno}: {e.msg}"
         except (ValueError, RecursionError, MemoryError) as e:
-            return f"{type(e).__name__}: {e}"
-    return None
+            return None, f"{type(e).__name__}: {e}"
+    return None, None
 
 
 def first_invalid_text(value):
@@ -172,9 +172,9 @@ def solution_row(record, f, chat):
     _check_chars("description", values["description"], f["description_chars"])
     _check_chars("solution", values["solution"], f["solution_chars"])
     if language.startswith("python") and f["python_syntax"]:
-        error = python_syntax_error(values["solution"])
+        table, error = python_syntax(values["solution"])
         if language == "python3" and "python2" not in f["languages"]:
-            py2 = python2_evidence(values["solution"], error)
+            py2 = python2_evidence(values["solution"], table, error)
             if py2:
                 raise Rejected("python2", f"labelled {values['language']!r}; {py2}")
         if error:
