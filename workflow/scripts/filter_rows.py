@@ -344,13 +344,13 @@ def held_out_problems(files, data, ngram, min_overlap):
     wanted = set(data["held_out_splits"]) - set(data["splits"])
     for raw, _, source in iter_rows([f for f in files if f.split is None or f.split in wanted], explode=False):
         fields = row_fields(source)
-        if fields is None or layouts.row_split(fields, data["columns"], raw.split) not in wanted:
+        split = None if fields is None else layouts.row_split(fields, data["columns"], raw.split)
+        if split not in wanted:
             continue
         try:
             record = layouts.problem(raw.layout, fields, data["columns"])
         except layouts.UnparsedText:
             continue
-        split = layouts.row_split(fields, data["columns"], raw.split)
         if isinstance(record.get("name"), str):
             names.setdefault(record["name"], split)
         if isinstance(record.get("description"), str):

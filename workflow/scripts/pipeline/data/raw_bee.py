@@ -103,16 +103,16 @@ def describe_files(paths, columns, layout):
         present = file_columns(path)
         found = layouts.detect(present, columns) if layout == "auto" else layout
         if found is None or not all(c in present for c in layouts.required_columns(found, columns)):
-            wanted = "; ".join(f"{name}: {', '.join(layouts.required_columns(name, columns))}"
-                               for name in layouts.LAYOUTS)
+            needs = "; ".join(f"{name}: {', '.join(layouts.required_columns(name, columns))}"
+                              for name in layouts.LAYOUTS)
             missing = "" if found is None else (
                 f" (data.layout {found} needs {sorted(set(layouts.required_columns(found, columns)) - set(present))})")
             raise PipelineError(
                 f"{path}: its columns {sorted(present)} fit no layout{missing}. The layouts and the columns "
-                f"each needs (names after data.columns): {wanted}. Map the columns in data.columns, or set data.layout"
+                f"each needs (names after data.columns): {needs}. Map the columns in data.columns, or set data.layout"
             )
-        wanted = set(layouts.used_columns(found, columns))
-        files.append(RawFile(str(path), found, layouts.file_split(path), tuple(c for c in present if c in wanted)))
+        used = set(layouts.used_columns(found, columns))
+        files.append(RawFile(str(path), found, layouts.file_split(path), tuple(c for c in present if c in used)))
     return files
 
 
