@@ -145,7 +145,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work dir (default: removed at the end)")
     ap.add_argument("--layout", choices=("defects", "bee_data"), default="defects",
                     help="defects: JSONL rows with a planted defect of each filter reason; bee_data: Parquet shards "
-                         "in the layout of BEE's data folder (40%% PYTHON3; valid/test shards beside train)")
+                         "in the layout and shape of BEE's data folder (40%% PYTHON3; ~330 solutions per problem; "
+                         "valid/test shards beside train)")
     args = ap.parse_args()
 
     work = fresh_workdir(args.work, args.rows, args.seed)

@@ -529,12 +529,33 @@ def raw_bee_rows(out_dir, n_rows, seed=0, defects=DEFECTS, chat_share=CHAT_SHARE
 # BEE's `data` folder as its users download it: about 40% PYTHON3, the rest Python 2 (PYTHON), C++
 # and Java; and valid/test shards of other problems beside the train shards.
 BEE_LANGUAGES = {"PYTHON3": 0.40, "PYTHON": 0.10, "CPP": 0.40, "JAVA": 0.10}
+# The shape of BEE's `data` folder: deepmind/code_contests' 13,328 train problems carry its ~4.43M
+# solutions, ~330 per problem, long-tailed (lognormal, median 180); ~5.9 KB of text per row
+# including `text` (the issue's figure): statements ~400 tokens, Python solutions ~130.
+BEE_ROWS_PER_PROBLEM = (180, 1.1, 4000)  # median, sigma, cap
+BEE_STATEMENT_TOKENS = (400, 0.55)
+BEE_PYTHON_TOKENS = (130, 0.7)
+# What a contest C++ solution carries before its logic: the contestant's template.
+CPP_TEMPLATE = """#pragma GCC optimize("O3,unroll-loops")
+#define ll long long
+#define ld long double
+#define pb push_back
+#define all(x) (x).begin(), (x).end()
+#define sz(x) (int)(x).size()
+#define rep(i, a, b) for (int i = (a); i < (b); ++i)
+const int MOD = 1e9 + 7;
+const ll INF = 1e18;
+template <class T> bool ckmin(T &a, const T &b) { return b < a ? a = b, 1 : 0; }
+template <class T> bool ckmax(T &a, const T &b) { return a < b ? a = b, 1 : 0; }
+ll power(ll b, ll e, ll m = MOD) { ll r = 1; b %= m; while (e) { if (e & 1) r = r * b % m; b = b * b % m; e >>= 1; } return r; }
+"""
 
 
 def bee_data_shards(out_dir, n_rows, seed=0, shards=8, held_out_rows=2000):
     """Write n_rows train rows (and held_out_rows each of valid and test) in the layout of BEE's
     `data` folder: Parquet shards named as the hub names them, columns name, description, source,
-    difficulty, solution, language, text (the row rendered, as BEE ships it), flesch_reading_ease.
+    difficulty, solution, language, text (the row rendered, as BEE ships it), flesch_reading_ease;
+    problems and lengths shaped as BEE_* says, rows grouped by problem as BEE has them.
     Returns {in, kept, rejected: {reason: n}, problems, bytes_per_row}."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -552,23 +573,34 @@ def bee_data_shards(out_dir, n_rows, seed=0, shards=8, held_out_rows=2000):
     counts, pid, total_bytes = dict.fromkeys(BEE_LANGUAGES, 0), 0, 0
     languages, weights = zip(*BEE_LANGUAGES.items())
 
+    def lognormal(median, sigma):
+        return r.lognormvariate(math.log(median), sigma)
+
     def rows(n, split):
         nonlocal pid, total_bytes
         left, problem, out = 0, None, []
+        median, sigma, cap = BEE_ROWS_PER_PROBLEM
         for _ in range(n):
             if left == 0:
-                problem, left, pid = gen.problem(pid), r.randint(*ROWS_PER_PROBLEM), pid + 1
-                problem["name"] = f"{split}-{problem['name']}"
+                left, pid = min(cap, max(1, round(lognormal(median, sigma)))), pid + 1
+                problem = {"name": f"{split}-{1000 + pid}_{r.choice('ABCDEFG')}. {r.choice(TITLE_WORDS)}",
+                           "description": gen.description(lognormal(*BEE_STATEMENT_TOKENS))}
+                solutions = set()  # a problem's Python solutions are distinct: no planted duplicates
             left -= 1
             language = r.choices(languages, weights)[0]
-            code = gen.cpp_solution() if language in ("CPP", "JAVA") else gen.python_solution(
-                gen.solution_tokens(problem))
+            if language in ("CPP", "JAVA"):
+                code = CPP_TEMPLATE + gen.cpp_solution()
+            else:
+                code = gen.python_solution(max(24, lognormal(*BEE_PYTHON_TOKENS)))
+                while code in solutions:
+                    code = gen.python_solution(max(24, lognormal(*BEE_PYTHON_TOKENS)))
+                solutions.add(code)
             if split == "train":
                 counts[language] += 1
             row = {"name": problem["name"], "description": problem["description"], "source": 2, "difficulty": 7,
                    "solution": code, "language": language, "text": render(problem["description"], language, code),
                    "flesch_reading_ease": 60.0}
-            total_bytes += sum(len(v) for v in row.values() if isinstance(v, str))
+            total_bytes += sum(len(v.encode()) for v in row.values() if isinstance(v, str))
             out.append(row)
             if len(out) == 20_000:
                 yield out
