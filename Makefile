@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup graphviz smoke test test-fast lint dag lock envs clean
+.PHONY: setup graphviz slurm smoke test test-fast lint dag lock envs clean
 
 # The pinned environment; rebuilt when the lock file changes.
 $(VENV)/.installed: requirements.txt
@@ -23,8 +23,16 @@ graphviz:
 	@command -v dot >/dev/null || { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; } || \
 	  { echo "make: graphviz's dot is missing: install it (apt-get install graphviz)" >&2; exit 1; }
 
+# Slurm's daemons and clients and munge: a workflow test starts a one-node cluster on this machine
+# (tests/slurm_cluster.py). Debian's packages, installed when missing (needs root, as on the CI machine).
+slurm:
+	@command -v slurmctld >/dev/null && command -v munged >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    slurm-wlm munge >/dev/null; } || \
+	  { echo "make: Slurm is missing: install it (apt-get install slurm-wlm munge)" >&2; exit 1; }
+
 # Both tiers: the fast unit tests and the workflow tests (the CI command).
-test: setup graphviz
+test: setup graphviz slurm
 	pytest tests
 
 # The fast tier only: pure functions and small fixtures, seconds per test, no workflow runs.

@@ -81,13 +81,26 @@ def smoke_workdir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def two_rank_workdir(smoke_workdir, tmp_path_factory):
+    """The smoke run trained again on 2 CPU ranks (token-balanced dealing on), its data stages reused."""
+    from smoke_training import fresh_training_copy
+
+    workdir = fresh_training_copy(smoke_workdir, tmp_path_factory.mktemp("two-ranks") / "w")
+    snakemake(workdir, "smoke", "--configfile", write_config_override(workdir, TWO_RANKS))
+    return workdir
+
+
+TWO_RANKS = {"runs": {"smoke": {"train": {"gpus": 2}}}}
+
+
+@pytest.fixture(scope="session")
 def expected_rejections():
     return json.loads((ROOT / "resources" / "sample" / "expected_rejections.json").read_text())
 
 
 # Fixtures that run the workflow, verl or a second environment: a test that uses one is in the
 # workflow tier (pytest -m workflow); the rest are the fast tier (make test-fast).
-WORKFLOW_FIXTURES = {"smoke_workdir", "legacy_python"}
+WORKFLOW_FIXTURES = {"smoke_workdir", "two_rank_workdir", "legacy_python"}
 
 
 def pytest_collection_modifyitems(items):

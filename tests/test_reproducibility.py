@@ -7,25 +7,9 @@ import json
 
 import pytest
 from conftest import copy_workflow, snakemake
+from smoke_training import BYTE_IDENTICAL, curve
 
 from pipeline.common import provenance
-
-BYTE_IDENTICAL = [
-    "results/smoke/data/filtered.parquet",
-    "results/smoke/data/rejected.parquet",
-    "results/smoke/data/filter_report.json",
-    "results/smoke/audit/lengths.parquet",
-    "results/smoke/audit/audit_report.json",
-    "results/smoke/data/sft_train.parquet",
-    "results/smoke/data/sft_val.parquet",
-    "results/smoke/data/split_report.json",
-    "results/models/tiny/hf/model.safetensors",
-    "results/smoke/hf_model/model.safetensors",
-    "results/smoke/export.json",
-]
-# Per-step metrics that measure time or the host, not the training.
-TIMING_METRICS = {"step_seconds", "train/mfu", "perf/cpu_memory_used_gb"}
-
 
 @pytest.fixture(scope="module")
 def rerun(smoke_workdir, tmp_path_factory):
@@ -40,10 +24,6 @@ def test_outputs_are_byte_identical(smoke_workdir, rerun, path):
 
 
 def test_training_curve_is_identical_step_for_step(smoke_workdir, rerun):
-    def curve(workdir):
-        rows = [json.loads(x) for x in (workdir / "results/smoke/train/metrics.jsonl").read_text().splitlines()]
-        return [{k: v for k, v in r.items() if k not in TIMING_METRICS} for r in rows]
-
     first, second = curve(smoke_workdir), curve(rerun)
     assert len(first) == 10 and first == second
 

@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, snakemake, workflow_env, write_config_override
@@ -20,6 +19,10 @@ FAKE_SLURM = {
     # The plugin checks the account with sacctmgr.
     "sacctmgr": "#!/bin/sh\necho test\n",
 }
+
+
+# The smoke run as a GPU run would be (it trains on the CPU: train.device cpu).
+GPU_TRAINING = {"device": "auto", "gpus": 8}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def shell_of_train(workdir, *args):
 
 def test_one_node_uses_the_gpus_granted(trained_workdir):
     """Snakemake scales the rule's `gpu` (train.gpus) down to --resources gpu=M; torchrun follows."""
-    override = write_config_override(trained_workdir, {"runs": {"smoke": {"train": {"gpus": 8}}}})
+    override = write_config_override(trained_workdir, {"runs": {"smoke": {"train": GPU_TRAINING}}})
     assert "--nproc 8 --nnodes 1" in shell_of_train(trained_workdir, "--configfile", override)
     shell = shell_of_train(trained_workdir, "--configfile", override, "--resources", "gpu=2")
     assert "--nproc 2 --nnodes 1" in shell and not shell.lstrip().startswith("srun")
@@ -69,16 +72,24 @@ def sbatch_line(workdir, tmp_path, override):
 
 
 def test_slurm_profile_one_node(trained_workdir, tmp_path):
-    override = write_config_override(tmp_path, {"runs": {"smoke": {"train": {"gpus": 8}}}})
+    override = write_config_override(tmp_path, {"runs": {"smoke": {"train": GPU_TRAINING}}})
     line = sbatch_line(trained_workdir, tmp_path, override)
-    for option in ("-A test", "-p gpu", "-t 2880", "--mem 480000", "--nodes=1", "--cpus-per-task=96", "--gpus=8"):
+    for option in ("-A test", "-p gpu", "-t 2880", "--mem 480000", "--nodes=1", "--cpus-per-task=96", "--gpus=8",
+                   "--signal=TERM@600"):
         assert option in line
     assert "--ntasks" not in line and "--gpus-per-node" not in line
 
 
+def test_a_run_that_trains_on_the_cpu_asks_slurm_for_no_gpu(trained_workdir, tmp_path):
+    override = write_config_override(tmp_path, {"runs": {"smoke": {"train": {"gpus": 2}}}})  # device: cpu
+    line = sbatch_line(trained_workdir, tmp_path, override)
+    assert "--gpus" not in line and "--signal=TERM@600" in line
+    assert "--nproc 2 --nnodes 1" in shell_of_train(trained_workdir, "--configfile", override, "--resources", "gpu=0")
+
+
 def test_slurm_profile_two_nodes(trained_workdir, tmp_path):
     """config/two_nodes.yaml's shape: 2 nodes x 8 GPUs, one srun task per node."""
-    override = write_config_override(tmp_path, {"runs": {"smoke": {"train": {"gpus": 8, "nodes": 2}}}})
+    override = write_config_override(tmp_path, {"runs": {"smoke": {"train": dict(GPU_TRAINING, nodes=2)}}})
     line = sbatch_line(trained_workdir, tmp_path, override)
     for option in ("-p gpu", "--nodes=2", "--ntasks=2", "--cpus-per-task=96", "--gpus-per-node=8 --exclusive"):
         assert option in line

@@ -4,7 +4,6 @@ and the export check."""
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, snakemake, workflow_env, write_config_override
+from conftest import ROOT
+from smoke_training import metrics
 
 import train_sft
 import verl_check
@@ -172,104 +172,9 @@ def test_verl_check_rejects_unsupported_versions_and_missing_grad_norm(monkeypat
 # --- end to end on the smoke run ---------------------------------------------------------------
 
 
-def metrics(workdir):
-    return [json.loads(x) for x in (workdir / "results/smoke/train/metrics.jsonl").read_text().splitlines()]
-
-
-def fresh_training_copy(smoke_workdir, dest):
-    """The smoke workdir with its data stages done and its training removed."""
-    workdir = Path(shutil.copytree(smoke_workdir, dest, symlinks=True))
-    for path in ("results/smoke/checkpoints", "results/smoke/train", "results/smoke/hf_model"):
-        shutil.rmtree(workdir / path, ignore_errors=True)
-    (workdir / "results/smoke/export.json").unlink(missing_ok=True)
-    return workdir
-
-
-def latest(workdir):
-    trackers = list((workdir / "results/smoke/checkpoints").glob("*/latest_checkpointed_iteration.txt"))
-    return int(trackers[0].read_text()) if trackers else 0
-
-
-def start(workdir, *args):
-    return subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "smoke", *args], cwd=workdir, env=workflow_env(),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-
-
-def wait_for_checkpoint(workdir, proc, beyond, timeout=600):
-    deadline = time.time() + timeout
-    while latest(workdir) <= beyond:
-        assert proc.poll() is None, "snakemake ended before the next checkpoint"
-        assert time.time() < deadline, "no checkpoint in time"
-        time.sleep(0.5)
-    return latest(workdir)
-
-
-def trainer_pids(workdir):
-    pids = []
-    for proc_dir in Path("/proc").iterdir():
-        try:
-            cmd = (proc_dir / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if f"\0{current.TRAINER.entry_module}\0" in cmd and str(workdir) in cmd:
-            pids.append(int(proc_dir.name))
-    return pids
-
-
-def test_kill_and_resume_loses_nothing_and_continues(smoke_workdir, tmp_path):
-    """SIGTERM to the pipeline, SIGKILL to the pipeline, SIGKILL to the trainer (as the OOM killer
-    does): after each, the same command resumes from the last checkpoint; the finished curve is
-    step for step the uninterrupted run's."""
-    workdir = fresh_training_copy(smoke_workdir, tmp_path / "w")
-    override = write_config_override(workdir, {"runs": {"smoke": {"train": {"trainer": {"save_freq": 2}}}}})
-    args = ("--configfile", str(override))
-
-    proc = start(workdir, *args)
-    step = wait_for_checkpoint(workdir, proc, 0)
-    os.killpg(proc.pid, signal.SIGTERM)
-    assert proc.wait(timeout=120) != 0
-    assert latest(workdir) >= step
-
-    proc = start(workdir, *args)  # the same command
-    step = wait_for_checkpoint(workdir, proc, step)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    time.sleep(2)
-    assert trainer_pids(workdir) == [], "workers outlived a SIGKILL of the pipeline"
-    snakemake(workdir, "--unlock")  # Snakemake's own lock survives a SIGKILL of Snakemake
-
-    proc = start(workdir, *args)
-    step = wait_for_checkpoint(workdir, proc, step)
-    for pid in trainer_pids(workdir):
-        os.kill(pid, signal.SIGKILL)
-    assert proc.wait(timeout=120) != 0
-
-    snakemake(workdir, "smoke", *args)
-    assert latest(workdir) == 10
-    done = json.loads((workdir / "results/smoke/train/done.json").read_text())
-    starts = [launch["from_step"] for launch in done["launches"]]
-    assert len(starts) == 4 and starts[0] == 0 and starts == sorted(starts) and starts[-1] >= 6
-    resumed, reference = metrics(workdir), metrics(smoke_workdir)
-    assert [r["step"] for r in resumed] == list(range(1, 11))
-    for got, want in zip(resumed, reference):
-        assert got["train/loss"] == pytest.approx(want["train/loss"], abs=1e-6)
-        assert got["train/grad_norm"] == pytest.approx(want["train/grad_norm"], abs=1e-5)
-
-    # Rerun after completion: nothing to do; forced, the train rule launches nothing.
-    assert "Nothing to be done" in snakemake(workdir, "smoke", *args).stdout
-    snakemake(workdir, "smoke", "--forcerun", "train_sft", *args)
-    assert latest(workdir) == 10
-    assert len(json.loads((workdir / "results/smoke/train/done.json").read_text())["launches"]) == 4
-
-
-def test_two_ranks_learn_what_one_rank_learns(smoke_workdir, tmp_path):
-    workdir = fresh_training_copy(smoke_workdir, tmp_path / "w")
-    override = write_config_override(workdir, {"runs": {"smoke": {"train": {"gpus": 2}}}})
-    snakemake(workdir, "smoke", "--configfile", override)
-    two, one = metrics(workdir), metrics(smoke_workdir)
-    assert json.loads((workdir / "results/smoke/train/done.json").read_text())["nproc"] == 2
+def test_two_ranks_learn_what_one_rank_learns(smoke_workdir, two_rank_workdir):
+    two, one = metrics(two_rank_workdir), metrics(smoke_workdir)
+    assert json.loads((two_rank_workdir / "results/smoke/train/done.json").read_text())["nproc"] == 2
     assert len(two) == len(one) == 10
     for a, b in zip(two, one):
         assert a["train/loss"] == pytest.approx(b["train/loss"], abs=1e-5)
@@ -318,3 +223,19 @@ def test_the_workers_tmpdir_holds_a_unix_socket_however_deep_the_work_dir(tmp_pa
                               capture_output=True, text=True)
         assert (proc.returncode == 0) == ok, proc.stderr
         assert ok or "AF_UNIX path too long" in proc.stderr
+
+
+def test_a_launch_waits_for_the_process_still_saving_in_its_checkpoint_directory(tmp_path):
+    """A job stopped by a signal may still be saving when its retry starts: the retry waits for
+    the directory's lock (and gives up, naming the directory, after its wait)."""
+    import fcntl
+    import threading
+
+    holder = open(tmp_path / ".lock", "w")
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    with pytest.raises(PipelineError, match=f"another training process has been using {tmp_path} for over 1 s"):
+        train_sft.wait_for_lock(open(tmp_path / ".lock", "w"), tmp_path, wait=1)
+    threading.Timer(1.0, lambda: fcntl.flock(holder, fcntl.LOCK_UN)).start()
+    start = time.time()
+    train_sft.wait_for_lock(open(tmp_path / ".lock", "w"), tmp_path, wait=30)
+    assert 0.9 < time.time() - start < 10

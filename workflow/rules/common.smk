@@ -199,11 +199,16 @@ def nodes(wildcards):
     return RUN_CONFIG[wildcards.run]["train"]["nodes"]
 
 
+def on_cpu(wildcards):
+    """Whether the run trains on CPU ranks whatever the machine has (train.device: cpu)."""
+    return RUN_CONFIG[wildcards.run]["train"]["device"] == "cpu"
+
+
 def gpus_per_node(wildcards, resources):
     """On one node, the GPUs Snakemake granted (it scales `gpu` down to --resources gpu=M); on
-    several, train.gpus on each."""
+    several, or when training on the CPU, train.gpus on each."""
     return (
         resources.gpu
-        if nodes(wildcards) == 1
+        if nodes(wildcards) == 1 and not on_cpu(wildcards)
         else RUN_CONFIG[wildcards.run]["train"]["gpus"]
     )

@@ -24,6 +24,12 @@ rule verl_check:
         " --report {output.report} --provenance {output.provenance} --log {log}"
 
 
+# Slurm's warning to a training job, this many seconds before its time limit: SIGTERM, on which the
+# trainer saves the step in flight and exits, and the profile's retries resume it. A 7B checkpoint
+# (61 GB written, then hashed) takes a few minutes on a parallel file system at 0.5-1 GB/s.
+STOP_WARNING_SECONDS = 600
+
+
 # SFT with verl's trainer under torchrun. Checkpoints live in a fingerprinted directory passed
 # by params, never declared as an output, so no failure or kill can delete them.
 rule train_sft:
@@ -50,15 +56,23 @@ rule train_sft:
     resources:
         # One node: `gpu` GPUs (scaled down by --resources gpu=M). Several nodes (Slurm): one task per
         # node, launched by srun, each with train.gpus GPUs (profiles/slurm).
-        gpu=lambda w: RUN_CONFIG[w.run]["train"]["gpus"] if nodes(w) == 1 else 0,
+        # A run that trains on the CPU asks for none.
+        gpu=lambda w: (
+            RUN_CONFIG[w.run]["train"]["gpus"]
+            if nodes(w) == 1 and not on_cpu(w)
+            else 0
+        ),
         nodes=nodes,
         # One srun task per node (0: unset, so a one-node GPU job gets no per-GPU tasks).
         tasks=lambda w: nodes(w) if nodes(w) > 1 else 0,
         mpi=lambda w: "srun --kill-on-bad-exit=1" if nodes(w) > 1 else "",
         slurm_extra=lambda w: (
-            f"--gpus-per-node={RUN_CONFIG[w.run]['train']['gpus']} --exclusive"
-            if nodes(w) > 1
-            else ""
+            f"--signal=TERM@{STOP_WARNING_SECONDS}"
+            + (
+                f" --gpus-per-node={RUN_CONFIG[w.run]['train']['gpus']} --exclusive"
+                if nodes(w) > 1 and not on_cpu(w)
+                else ""
+            )
         ),
     params:
         settings=settings("train", "model.trust_remote_code"),

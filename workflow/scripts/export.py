@@ -2,8 +2,10 @@
 tokenizer, chat template, generation config) in the configured dtype, loadable with
 AutoModelForCausalLM.from_pretrained and laid out as vLLM expects.
 
-Verified, not assumed: the export is reloaded and compared with the checkpoint's own FSDP
-shards (merged here in full precision), weight by weight and by the logits of a probe batch."""
+Verified, not assumed: the checkpoint must match its manifest first (pipeline/trainer/checkpoints.py:
+a torn or changed file is refused, naming it), then the export is reloaded and compared with the
+checkpoint's own FSDP shards (merged here in full precision), weight by weight and by the logits
+of a probe batch."""
 
 import json
 import logging
@@ -14,6 +16,7 @@ import pyarrow.parquet as pq
 import torch
 
 from pipeline.common import cli
+from pipeline.trainer import checkpoints
 
 log = logging.getLogger("pipeline")
 
@@ -125,6 +128,11 @@ def main(args):
     base_dir = json.load(open(args.model_manifest))["path"]
     out_dir = Path(args.out_dir)
     dtype = json.loads(args.settings)["export"]["dtype"]
+    if done.get("checkpoint_verify"):  # the trainer wrote manifests (verl 0.9.1's does, the legacy one not)
+        reason = checkpoints.problem(step_dir)
+        if reason:
+            raise cli.PipelineError(f"refusing to export checkpoint {step_dir}: {reason}. Rerun training: the "
+                                    "train rule moves a damaged checkpoint aside and retrains from the newest complete one")
     export(step_dir, base_dir, out_dir, dtype)
     check = verify(out_dir, step_dir, dtype, args.val_files)
     report = {"checkpoint": str(step_dir), "step": done["final_step"], "export_dir": str(out_dir), "check": check}

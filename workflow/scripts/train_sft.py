@@ -3,9 +3,12 @@
 Checkpoints go to results/<run>/checkpoints/<fingerprint>/, a directory named by a hash of the
 settings that change what is learned, the data and the base model. It is passed to the rule by
 `params`, never declared as an output, so a failure, SIGTERM or SIGKILL never deletes it. A rerun
-with the same fingerprint resumes from the latest checkpoint (verl's resume_mode=auto); a rerun
-after completion trains nothing (verl would train one more step). The rule's only outputs are
-small files written at the end: done.json, metrics.jsonl and curves.png."""
+with the same fingerprint resumes from the newest complete checkpoint (verified first, a damaged
+one moved aside: pipeline/trainer/checkpoints.py; then verl's resume_mode=auto); a rerun after
+completion trains nothing (verl would train one more step). A stop signal (SIGTERM, SIGINT,
+SIGUSR1) has the trainer save the step in flight and exit; the rule then fails as "preempted", and
+the rerun resumes from that step. The rule's only outputs are small files written at the end:
+done.json, metrics.jsonl and curves.png."""
 
 import fcntl
 import hashlib
@@ -24,13 +27,14 @@ import pyarrow.parquet as pq
 
 from pipeline.common import cli
 from pipeline.common.model_files import sha256_file
-from pipeline.trainer import launch, metrics, select
+from pipeline.trainer import checkpoints, launch, metrics, select
 from pipeline.trainer.plan import training_plan
 
 log = logging.getLogger("pipeline")
 
 # Settings that do not change what is learned: changing them resumes the same checkpoints.
 NOT_FINGERPRINTED = {
+    ("device",),  # the device it resolves to is fingerprinted
     ("gpus",),  # a changed world size is caught by the preflight, not silently restarted
     ("nodes",),
     ("data", "num_workers"),
@@ -41,6 +45,7 @@ NOT_FINGERPRINTED = {
     ("trainer", "experiment_name"),
     ("trainer", "logger"),
     ("checkpoint", "save_contents"),
+    ("checkpoint", "verify"),
 }
 BYTES = {"bf16": 2, "fp32": 4}
 
@@ -62,11 +67,6 @@ def fingerprint(train, inputs, device, trainer_module):
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return digest[:16], payload
-
-
-def latest_step(ckpt_dir):
-    tracker = Path(ckpt_dir) / "latest_checkpointed_iteration.txt"
-    return int(tracker.read_text().strip()) if tracker.exists() else 0
 
 
 def checkpoint_bytes(parameters, train, device):
@@ -112,7 +112,7 @@ def preflight(plan, train, nproc, ckpt_dir, free_bytes, parameters, device):
             f"train.optim.lr_warmup_steps_ratio {o['lr_warmup_steps_ratio']} x {plan['total_steps']} steps gives "
             "0 warmup steps (verl floors it): raise the ratio or set it to 0"
         )
-    saved = Path(ckpt_dir) / f"global_step_{latest_step(ckpt_dir)}" / "fsdp_config.json"
+    saved = Path(ckpt_dir) / f"global_step_{checkpoints.tracked_step(ckpt_dir)}" / "fsdp_config.json"
     if saved.exists():
         world = json.loads(saved.read_text())["world_size"]
         if world != nproc:
@@ -133,6 +133,30 @@ def preflight(plan, train, nproc, ckpt_dir, free_bytes, parameters, device):
         )
     if problems:
         raise cli.PipelineError("preflight failed:\n  - " + "\n  - ".join(problems))
+
+
+# How long a launch waits for another process to release the checkpoint directory: a job stopped
+# by a signal is still saving when Slurm (or the profile's retry) starts the next one.
+LOCK_WAIT_SECONDS = 900
+
+
+def wait_for_lock(lock, ckpt_dir, wait=LOCK_WAIT_SECONDS):
+    """Hold the checkpoint directory's lock, waiting up to `wait` s for another holder to finish."""
+    deadline = time.time() + wait
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        log.warning("another training process is using %s (a stopped job still saving?): waiting up to %d s",
+                    ckpt_dir, wait)
+    while time.time() < deadline:
+        time.sleep(2)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+    raise cli.PipelineError(f"another training process has been using {ckpt_dir} for over {wait} s: stop it first")
 
 
 def _dir_bytes(path):
@@ -175,12 +199,14 @@ def plot_curves(rows, path, title):
     plt.close(fig)
 
 
-def summarise(rows, launches, ckpt_dir, final, fp):
+def summarise(rows, launches, ckpt_dir, final, fp, verify):
     last = lambda key: next((r[key] for r in reversed(rows) if key in r), None)  # noqa: E731
     return {
         "final_step": final,
         "checkpoint": str(Path(ckpt_dir) / f"global_step_{final}"),
         "checkpoint_dir": str(ckpt_dir),
+        # What the checkpoint's manifest holds (None: the trainer writes none): the export checks it.
+        "checkpoint_verify": verify,
         "fingerprint": fp,
         "train_loss": last("train/loss"),
         "val_loss": last("val/loss"),
@@ -198,7 +224,7 @@ def summarise(rows, launches, ckpt_dir, final, fp):
 def main(args):
     train = json.loads(args.settings)["train"]
     trainer = select.installed()
-    device = launch.device_kind()
+    device = "cpu" if train["device"] == "cpu" else launch.device_kind()
     if device == "cuda":
         import torch
 
@@ -226,9 +252,11 @@ def main(args):
         )
         env = launch.environment(trainer, device=device, nproc=args.nproc, metrics_file=metrics_file,
                                  work_dir=ckpt_dir, wandb_run_id=f"{args.run}-{fp}")
+        env["PIPELINE_CHECKPOINT_VERIFY"] = train["checkpoint"]["verify"]
         return launch.launch(launch.torchrun_command(trainer, args.nproc, hydra_overrides, nodes), env,
-                             cwd=ckpt_dir, log_paths=log_paths)
+                             cwd=ckpt_dir, log_paths=log_paths, stop_file=stop_file)
 
+    stop_file = ckpt_dir / checkpoints.STOP_FILE if trainer.preemption_safe else None
     # Whichever node hosts global rank 0 writes verl's file log; every node names the same file, and
     # node 0 files it under the launch's number once the launch has ended.
     current_metrics = ckpt_dir / "metrics" / "current.jsonl"
@@ -245,13 +273,14 @@ def main(args):
     log.info("checkpoints: %s (fingerprint of settings, data and model)", ckpt_dir)
     log.info("plan: %s", json.dumps(plan))
     lock = open(ckpt_dir / ".lock", "w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise cli.PipelineError(f"another training process is using {ckpt_dir}") from None
+    wait_for_lock(lock, ckpt_dir)
 
     launches = read_launches(ckpt_dir)
-    done_steps = latest_step(ckpt_dir)
+    if trainer.preemption_safe:
+        done_steps = checkpoints.resume_point(ckpt_dir, log)
+    else:
+        log.warning("the legacy verl trainer writes no checkpoint manifests: its checkpoints are resumed unverified")
+        done_steps = checkpoints.tracked_step(ckpt_dir)
     if done_steps >= plan["total_steps"]:
         log.info("already trained: checkpoint at step %d of %d; nothing to launch", done_steps, plan["total_steps"])
     else:
@@ -264,6 +293,10 @@ def main(args):
         (ckpt_dir / "logs").mkdir(exist_ok=True)
         if current_metrics.exists():  # left by a launch killed together with this process
             current_metrics.rename(ckpt_dir / "metrics" / f"launch-{launches[-1]['launch']}.jsonl")
+        preempted = ckpt_dir / checkpoints.PREEMPTED_FILE
+        for stale in (stop_file, preempted):  # a stop asked of an earlier launch
+            if stale is not None:
+                stale.unlink(missing_ok=True)
         # Recorded before the launch, so that a launch killed with this process still counts.
         launches.append({"launch": k, "nproc": world, "nodes": nodes.count, "device": device,
                          "from_step": done_steps, "started": time.time()})
@@ -272,24 +305,43 @@ def main(args):
                                            [args.log, ckpt_dir / "logs" / f"launch-{k}.log"])
         if current_metrics.exists():
             current_metrics.rename(ckpt_dir / "metrics" / f"launch-{k}.jsonl")
-        (ckpt_dir / "metrics" / f"launch-{k}.times.json").write_text(json.dumps(arrivals))
-        launches[-1].update(to_step=latest_step(ckpt_dir), exit=code, seconds=round(seconds, 1))
-        write_launches(ckpt_dir, launches)
-        if code != 0:
+        launches[-1].update(to_step=checkpoints.tracked_step(ckpt_dir), exit=code, seconds=round(seconds, 1))
+        stopped = json.loads(preempted.read_text()) if preempted.exists() else None
+        if stop_file is not None:
+            stop_file.unlink(missing_ok=True)
+        if stopped:
+            launches[-1].update(exit="preempted", preempted=stopped)
+        try:
+            cli.write_json(ckpt_dir / "metrics" / f"launch-{k}.times.json", arrivals)
+            write_launches(ckpt_dir, launches)
+        except OSError as e:  # a full disk: say what failed, not this
+            log.warning("could not record launch %d in %s (%s)", k, ckpt_dir, e)
+        if stopped:
             raise cli.PipelineError(
-                f"torchrun exited {code} (see the log above); checkpoints up to step {latest_step(ckpt_dir)} are "
-                f"kept in {ckpt_dir}: rerun the same command to resume"
+                f"preempted ({stopped['asked_by']}) after step {stopped['step']}, which is saved in {ckpt_dir}: "
+                "rerun the same command (as the Slurm profile's retries do) to resume from it"
             )
-        if latest_step(ckpt_dir) < plan["total_steps"]:
+        if code != 0:
+            free, per_ckpt = shutil.disk_usage(ckpt_dir).free, checkpoint_bytes(model["parameters"], train, device)
+            full = (f"; the file system of {ckpt_dir} has {free / 1e9:.2f} GB free, less than one checkpoint "
+                    f"(~{per_ckpt / 1e9:.2f} GB): a save probably failed for lack of space, free some first"
+                    if free < per_ckpt else "")
             raise cli.PipelineError(
-                f"verl exited 0 but the last checkpoint is step {latest_step(ckpt_dir)} of {plan['total_steps']}"
+                f"torchrun exited {code} (see the log above){full}; checkpoints up to step "
+                f"{checkpoints.tracked_step(ckpt_dir)} are kept in {ckpt_dir}: rerun the same command to resume "
+                "from the newest complete one"
+            )
+        if checkpoints.tracked_step(ckpt_dir) < plan["total_steps"]:
+            raise cli.PipelineError(
+                f"verl exited 0 but the last checkpoint is step {checkpoints.tracked_step(ckpt_dir)} of {plan['total_steps']}"
             )
     rows = metrics.merge_launch_metrics(ckpt_dir / "metrics")
     with open(args.metrics, "w") as f:
         for row in rows:
             f.write(json.dumps(row, sort_keys=True) + "\n")
     plot_curves(rows, args.curves, f"{args.run}: {ckpt_dir.name}")
-    summary = summarise(rows, launches, ckpt_dir, latest_step(ckpt_dir), fp)
+    summary = summarise(rows, launches, ckpt_dir, checkpoints.tracked_step(ckpt_dir), fp,
+                        train["checkpoint"]["verify"] if trainer.preemption_safe else None)
     cli.write_json(args.done, summary)
     log.info("trained to step %d: train loss %s, val loss %s", summary["final_step"], summary["train_loss"],
              summary["val_loss"])

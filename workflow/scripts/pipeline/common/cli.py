@@ -2,6 +2,7 @@
 stderr, and errors that name the file, row or setting at fault without a traceback."""
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -78,10 +79,16 @@ def run(body, argparser, argv=None):
 
 
 def write_json(path, obj):
-    """Write JSON atomically, so a reader never sees half a file."""
+    """Write JSON atomically, so a reader never sees half a file (nor an empty one after a failed write)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as f:
-        json.dump(obj, f, indent=2, sort_keys=True)
-        f.write("\n")
-    os.replace(f.name, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(obj, f, indent=2, sort_keys=True)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:  # e.g. a full disk: no half file left behind either
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -62,7 +62,8 @@ def workers(device, nproc):
         env.update(VERL_PLATFORM="cpu", VERL_ENGINE_DEVICE="cuda", CUDA_VISIBLE_DEVICES="",
                    OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // nproc)))
     modules += ["pipeline.trainer.workers.packed_attention", "pipeline.trainer.workers.untied_lm_head",
-                "pipeline.trainer.workers.dp_token_balance"]
+                "pipeline.trainer.workers.dp_token_balance", "pipeline.trainer.workers.checkpoint_manifest",
+                "pipeline.trainer.workers.preemption"]
     return modules, env
 
 
@@ -72,4 +73,5 @@ TRAINER = Trainer(
     overrides=overrides,
     workers=workers,
     loadable_model_dir=lambda model_dir, _scratch: Path(model_dir).resolve(),
+    preemption_safe=True,
 )

@@ -1,9 +1,12 @@
 """Launching a verl SFT trainer under torchrun: the workers' environment (the trainer's worker
 modules, file logger, W&B), the torchrun command for one node or one node of several, and a
-supervised launch that streams the trainer's output into logs and passes SIGTERM on.
+supervised launch that streams the trainer's output into logs and turns a stop signal into a
+save at the next step boundary (or, for a trainer without that, passes SIGTERM on).
 
 Shared by the train rule, the verl check's probe run and the GPU benchmark."""
 
+import contextlib
+import ctypes
 import hashlib
 import logging
 import os
@@ -103,22 +106,56 @@ def torchrun_command(trainer, nproc, hydra_overrides, nodes=None):
             "-m", trainer.entry_module, *hydra_overrides]
 
 
-def launch(cmd, env, cwd, log_paths, grace_seconds=120):
+PR_SET_PDEATHSIG = 1
+
+
+def _agent_apart(ignored):
+    """In the torchrun agent before it starts (Popen's preexec_fn): its own session, so that a
+    signal to this process's group (Ctrl-C, Snakemake's stop) reaches only this process, which
+    decides what the trainer does; the `ignored` signals ignored, so that a stop signal that
+    reaches every process of a Slurm job step leaves the agent (and the workers it would kill
+    30 s later) alone -- the workers install their own handler; and killed by the kernel when
+    this process dies (a SIGKILL of the pipeline), which takes its workers with it
+    (workers/worker_guard.py)."""
+    os.setsid()
+    for s in ignored:
+        signal.signal(s, signal.SIG_IGN)
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def launch(cmd, env, cwd, log_paths, stop_file=None, grace_seconds=120):
     """Run torchrun, copying its output to every file in log_paths; return (exit code, seconds,
     {step: wall time of its metrics line}).
 
-    SIGTERM/SIGINT to this process are passed on (torchrun forwards them to its workers), so a
-    scancel or a Snakemake kill stops the training cleanly instead of orphaning it."""
+    With stop_file (a trainer that saves on preemption, workers/preemption.py): the first SIGTERM,
+    SIGINT or SIGUSR1 to this process writes it, and the trainer saves the step in flight and exits;
+    a second SIGTERM or SIGINT stops it at once (SIGINT to the agent, which ignores SIGTERM and
+    SIGUSR1 then). Without: they are passed on as SIGTERM (torchrun forwards it to its workers).
+    Either way a scancel or a Snakemake kill stops the training instead of orphaning it."""
     entry = len(cmd) - cmd[::-1].index("-m") + 1  # after `-m <trainer module>`
     log.info("launch: %s", " ".join(cmd[:entry]) + " \\\n    " + " \\\n    ".join(cmd[entry:]))
     outs = [open(p, "a", buffering=1) for p in log_paths]
     start = time.time()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ignored, hard_stop = (signal.SIGUSR1,), signal.SIGTERM
+    if stop_file is not None:
+        ignored, hard_stop = (signal.SIGUSR1, signal.SIGTERM), signal.SIGINT
+        env = dict(env, TORCHELASTIC_SIGNALS_TO_HANDLE="SIGINT,SIGHUP,SIGQUIT")  # torchrun's default less SIGTERM
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: _agent_apart(ignored))
 
     def pump():
+        # A log on a full disk must not stop the pump (torchrun would block on its output): it
+        # stops being written, and the other logs go on.
+        broken = set()
         for line in proc.stdout:
             for f in outs:
-                f.write(line)
+                if f not in broken:
+                    try:
+                        f.write(line)
+                    except OSError as e:
+                        broken.add(f)
+                        log.warning("cannot write %s any more (%s): the other logs go on", f.name, e)
 
     pumper = threading.Thread(target=pump, daemon=True)
     pumper.start()
@@ -129,10 +166,16 @@ def launch(cmd, env, cwd, log_paths, grace_seconds=120):
     watcher.start()
 
     def forward(signum, _frame):
-        log.warning("received signal %d: stopping the trainer (checkpoints stay)", signum)
-        proc.send_signal(signal.SIGTERM)
+        name = signal.Signals(signum).name
+        if stop_file is not None and not Path(stop_file).exists():
+            Path(stop_file).write_text(f"{name} {time.time()}\n")
+            log.warning("received %s: the trainer saves after the step in flight and exits (again: stop now)", name)
+        elif stop_file is None or signum != signal.SIGUSR1:
+            log.warning("received %s: stopping the trainer now (checkpoints stay)", name)
+            proc.send_signal(hard_stop)
 
-    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+    handled = (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1)
+    previous = {s: signal.signal(s, forward) for s in handled}
     try:
         try:
             code = proc.wait()
@@ -146,5 +189,6 @@ def launch(cmd, env, cwd, log_paths, grace_seconds=120):
         for s, handler in previous.items():
             signal.signal(s, handler)
         for f in outs:
-            f.close()
+            with contextlib.suppress(OSError):  # what a full disk did not take
+                f.close()
     return code, time.time() - start, arrivals

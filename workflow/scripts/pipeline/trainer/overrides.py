@@ -25,6 +25,9 @@ class Trainer:
     loadable_model_dir: Callable[[Path, Path], Path]
     # What the verl check's probe changes for this trainer (merged onto config verl_check.train)
     probe_overlay: dict = field(default_factory=dict)
+    # Whether its workers write checkpoint manifests and save on a stop request
+    # (workers/checkpoint_manifest.py, workers/preemption.py): then a resume verifies first.
+    preemption_safe: bool = False
 
 
 def hydra_value(v):
