@@ -8,6 +8,7 @@ save is known to be good, is switched off for the call."""
 
 import functools
 import os
+import time
 from pathlib import Path
 
 import torch.distributed as dist
@@ -26,10 +27,12 @@ if STRENGTH not in checkpoints.STRENGTHS:
 @functools.wraps(_save_checkpoint)
 def save_checkpoint(self, step):
     keep, self.max_ckpt_to_keep = self.max_ckpt_to_keep, None
+    start = time.perf_counter()
     try:
         _save_checkpoint(self, step)  # ends with a barrier: every rank's files are written
     finally:
         self.max_ckpt_to_keep = keep
+    saved = time.perf_counter()
     step_dir = Path(self.default_local_dir) / f"global_step_{step}"
     rank, world = dist.get_rank(), dist.get_world_size()
     names = [checkpoints.checkpoint_files(step_dir) if rank == 0 else None]
@@ -38,10 +41,13 @@ def save_checkpoint(self, step):
     shares = [None] * world
     dist.all_gather_object(shares, mine)
     if rank == 0:
-        checkpoints.write_manifest(step_dir, step, STRENGTH, {k: v for s in shares for k, v in s.items()})
+        files = {k: v for s in shares for k, v in s.items()}
+        checkpoints.write_manifest(step_dir, step, STRENGTH, files)
         removed = checkpoints.prune(self.default_local_dir, keep)
-        print(f"checkpoint step {step} complete: manifest of {len(names[0])} files ({STRENGTH})"
-              + (f"; pruned steps {removed}" if removed else ""), flush=True)
+        print(f"checkpoint step {step} complete: manifest of {len(files)} files, "
+              f"{sum(f['bytes'] for f in files.values()) / 1e9:.2f} GB ({STRENGTH}); save {saved - start:.1f} s, "
+              f"manifest {time.perf_counter() - saved:.1f} s" + (f"; pruned steps {removed}" if removed else ""),
+              flush=True)
     dist.barrier()
 
 
