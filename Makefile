@@ -37,7 +37,7 @@ test: setup graphviz slurm
 
 # The fast tier only: pure functions and small fixtures, seconds per test, no workflow runs.
 test-fast: setup
-	pytest tests -m "not workflow"
+	pytest tests -m "not workflow and not stress"
 
 # Workflow conventions: snakemake's linter and snakefmt's formatting check.
 lint: setup
