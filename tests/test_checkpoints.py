@@ -85,10 +85,20 @@ def test_a_tracker_past_the_last_checkpoint_falls_back(tmp_path):
 def test_a_save_that_did_not_finish_is_moved_aside(tmp_path):
     save(tmp_path, 2)
     partial = save(tmp_path, 4, complete=False)
-    checkpoints.point_tracker(tmp_path, 2)  # verl moves the tracker only after the files
+    checkpoints.point_tracker(tmp_path, 2)  # the tracker moves only after the manifest
     (partial / SHARD).write_bytes(b"half")
     assert checkpoints.resume_point(tmp_path, log) == 2
-    assert "a save that did not finish" in set_aside(tmp_path)["global_step_4"]
+    assert "the save did not finish" in set_aside(tmp_path)["global_step_4"]
+
+
+def test_a_complete_checkpoint_the_tracker_had_not_reached_yet_is_resumed(tmp_path):
+    """Killed between the manifest and the tracker's move: nothing of step 4 is lost."""
+    save(tmp_path, 2)
+    save(tmp_path, 4)
+    checkpoints.point_tracker(tmp_path, 2)
+    (tmp_path / checkpoints.PENDING_TRACKER).write_text("4")
+    assert checkpoints.resume_point(tmp_path, log) == 4
+    assert checkpoints.tracked_step(tmp_path) == 4 and not (tmp_path / checkpoints.PENDING_TRACKER).exists()
 
 
 def test_no_complete_checkpoint_means_from_the_start(tmp_path):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 TRACKER = "latest_checkpointed_iteration.txt"  # verl's name
+PENDING_TRACKER = TRACKER + ".pending"  # where verl's save writes it until the manifest is written
 SET_ASIDE = "set_aside"
 STEP_DIR = re.compile(r"global_step_(\d+)$")
 STRENGTHS = ("sha256", "size")
@@ -136,16 +137,12 @@ def set_aside(ckpt_dir, step_dir, reason):
 
 
 def resume_point(ckpt_dir, log, threads=8):
-    """The step a launch may resume from: the newest complete checkpoint at or before the tracker's
-    step, with every checkpoint that fails the check, and every newer directory, moved aside and the
-    tracker pointed at the step found (removed when there is none). Logs each decision."""
+    """The step a launch may resume from: the newest complete checkpoint, with every newer one that
+    fails the check moved aside and the tracker pointed at the step found (removed when there is
+    none). Logs each decision."""
     ckpt_dir = Path(ckpt_dir)
     tracked = tracked_step(ckpt_dir)
     found = step_dirs(ckpt_dir)
-    for step in sorted(s for s in found if s > tracked):
-        dest = set_aside(ckpt_dir, found.pop(step), f"newer than the tracker's step {tracked}: a save that did not finish")
-        log.warning("checkpoint step %d is newer than the tracker's step %d (a save that did not finish): moved to %s",
-                    step, tracked, dest)
     if tracked and tracked not in found:
         log.warning("the tracker names step %d, which has no checkpoint directory: looking for an older one", tracked)
     chosen = 0
@@ -156,6 +153,7 @@ def resume_point(ckpt_dir, log, threads=8):
             break
         dest = set_aside(ckpt_dir, found[step], reason)
         log.warning("checkpoint step %d cannot be trusted (%s): moved to %s", step, reason, dest)
+    (ckpt_dir / PENDING_TRACKER).unlink(missing_ok=True)
     if chosen != tracked:
         point_tracker(ckpt_dir, chosen)
         log.warning("resuming from step %d%s", chosen, "" if chosen else " (no complete checkpoint: from the start)")
