@@ -18,6 +18,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from conftest import free_port
+
 DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "scontrol")
 CONF = Path("/etc/slurm/slurm.conf")
 MARK = "# written by tests/slurm_cluster.py"
@@ -27,12 +29,6 @@ MUNGE_PID = Path("/run/munge/munged.pid")
 
 def missing_programs():
     return [name for name in DAEMONS if shutil.which(name) is None and not Path(f"/usr/sbin/{name}").exists()]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def slurm_conf(root, host, cpus, memory_mb):

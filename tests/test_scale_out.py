@@ -6,12 +6,11 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, snakemake, workflow_env, write_config_override
+from conftest import ROOT, free_port, snakemake, workflow_env, write_config_override
 
 FAKE_SLURM = {
     # Records the submission instead of submitting; exits 1, so Snakemake stops there.
@@ -97,12 +96,6 @@ def test_slurm_profile_two_nodes(trained_workdir, tmp_path):
     shell = shell_of_train(trained_workdir, "--configfile", override)
     assert shell.lstrip().startswith("srun --kill-on-bad-exit=1 python ")
     assert "--nproc 8 --nnodes 2" in shell
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_two_nodes_on_localhost_learn_what_one_node_learns(trained_workdir, smoke_workdir, tmp_path):
