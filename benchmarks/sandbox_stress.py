@@ -7,6 +7,7 @@ whether the two runs gave the same verdicts. Exits 1 when anything leaked or a v
 or was not the one its kind of program must get.
 
     .venv/bin/python benchmarks/sandbox_stress.py --executions 20000
+    .venv/bin/python benchmarks/sandbox_stress.py --executions 20000 --judge   # the execution check's
 """
 
 import argparse
@@ -36,13 +37,29 @@ MIX = {
 }
 LIMITS = sandbox.Limits(timeout_s=2.0, cpu_s=2)
 
+# The same kinds as contest solutions under the execution check's Judge (stdin -> stdout, two tests
+# per program, one process per test): kind -> (share, program, (verdict, error)).
+TESTS = [("3 4\n", "7\n"), ("10 20\n", "30\n")]
+JUDGE_MIX = {
+    "passes": (0.55, "a, b = map(int, input().split())\nprint(a + b)\n", (sandbox.ACCEPTED, "")),
+    "wrong": (0.25, "a, b = map(int, input().split())\nprint(a * b)\n", (sandbox.WRONG_ANSWER, "")),
+    "crashes": (0.08, "values = {}\nprint(values['missing'])\n", (sandbox.RUNTIME_ERROR, "KeyError")),
+    "writes": (0.05, "open('out.txt', 'w').write('x' * 1000)\nprint(sum(map(int, input().split())))\n",
+               (sandbox.ACCEPTED, "")),
+    "forks": (0.03, "import os\nos.fork()\n", (sandbox.RUNTIME_ERROR, "BlockedOperation")),
+    "memory": (0.02, "block = bytearray(16 << 30)\n", (sandbox.MEMORY_LIMIT, "MemoryError")),
+    "spins": (0.01, "while True:\n    pass\n", (sandbox.TIMEOUT, "TimeoutError")),
+    "sleeps": (0.01, "import time\ntime.sleep(60)\n", (sandbox.TIMEOUT, "TimeoutError")),
+}
+JUDGE_LIMITS = sandbox.Limits(timeout_s=2.0, cpu_s=2, memory_bytes=256 << 20)
 
-def programs(n, seed=0):
-    """n (kind, source) pairs drawn from MIX, seeded. Each source differs (a comment), as real
+
+def programs(n, seed=0, mix=MIX):
+    """n (kind, source) pairs drawn from mix, seeded. Each source differs (a comment), as real
     solutions do, so nothing can be served from a cache."""
     r = random.Random(seed)
-    kinds = r.choices(list(MIX), weights=[share for share, _, _ in MIX.values()], k=n)
-    return [(kind, f"# program {i}\n{MIX[kind][1]}") for i, kind in enumerate(kinds)]
+    kinds = r.choices(list(mix), weights=[share for share, _, _ in mix.values()], k=n)
+    return [(kind, f"# program {i}\n{mix[kind][1]}") for i, kind in enumerate(kinds)]
 
 
 def leftovers():
@@ -63,31 +80,47 @@ def leftovers():
                   if line.startswith("VmRSS:"))
     return {
         "processes": processes,
-        "sandbox_dirs": len(list(Path(tempfile.gettempdir()).glob("sandbox-*"))),
+        "sandbox_dirs": sum(len(list(Path(tempfile.gettempdir()).glob(f"{p}-*"))) for p in ("sandbox", "judge")),
         "open_fds": len(os.listdir("/proc/self/fd")),
         "unreaped_children": unreaped,
         "rss_mb": rss_kb / 1024,
     }
 
 
-def stress(n, workers=None, seed=0, rss_growth_mb=64):
-    """Run the mix twice; return the report (see the module's docstring)."""
+def judged(sources, workers):
+    """(verdict, error) of each source on TESTS, through a Judge of `workers` processes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with sandbox.Judge(workers) as judge, ThreadPoolExecutor(workers) as pool:
+        return [(v.verdict, v.error) for v in pool.map(lambda s: judge.judge(s, TESTS, JUDGE_LIMITS), sources)]
+
+
+def stress(n, workers=None, seed=0, rss_growth_mb=64, judge=False):
+    """Run the mix twice (of contest programs through the Judge when judge); return the report (see
+    the module's docstring)."""
     workers = workers or os.cpu_count()
-    pairs = programs(n, seed)
+    mix = JUDGE_MIX if judge else MIX
+    pairs = programs(n, seed, mix)
     before = leftovers()
     runs = []
     for _ in range(2):
         start = time.perf_counter()
-        results = sandbox.run_programs([source for _, source in pairs], LIMITS, workers=workers)
-        runs.append((time.perf_counter() - start, results))
+        sources = [source for _, source in pairs]
+        if judge:
+            verdicts = judged(sources, workers)
+        else:
+            verdicts = [(r.status, r.error) for r in sandbox.run_programs(sources, LIMITS, workers=workers)]
+        runs.append((time.perf_counter() - start, verdicts))
     after = leftovers()
-    verdicts = [[(r.status, r.error) for r in results] for _, results in runs]
-    wrong = collections.Counter(kind for (kind, _), got in zip(pairs, verdicts[0]) if got != MIX[kind][2])
+    verdicts = [v for _, v in runs]
+    wrong = collections.Counter(kind for (kind, _), got in zip(pairs, verdicts[0]) if got != mix[kind][2])
     leaks = {k: (before[k], after[k]) for k in ("processes", "sandbox_dirs", "open_fds", "unreaped_children")
              if after[k] != before[k]}
     grew = after["rss_mb"] - before["rss_mb"]
     return {
         "executions": 2 * n,
+        "test_runs": 2 * n * (len(TESTS) if judge else 1),
+        "mode": "judge (stdin/stdout, a process per test)" if judge else "program (run_program)",
         "workers": workers,
         "kinds": dict(collections.Counter(kind for kind, _ in pairs)),
         "seconds": [round(s, 1) for s, _ in runs],
@@ -104,8 +137,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--executions", type=int, default=20000, help="programs per run (two runs)")
     p.add_argument("--workers", type=int, default=None, help="default: one per CPU")
+    p.add_argument("--judge", action="store_true", help="contest programs through the execution check's Judge")
     args = p.parse_args()
-    report = stress(args.executions, args.workers)
+    report = stress(args.executions, args.workers, judge=args.judge)
     for key, value in report.items():
         print(f"{key}: {value}")
     sys.exit(0 if report["ok"] else 1)

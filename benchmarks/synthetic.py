@@ -624,6 +624,17 @@ def bee_data_shards(out_dir, n_rows, seed=0, shards=8, held_out_rows=2000):
             "bytes_per_row": total_bytes / (n_rows + 2 * held_out_rows)}
 
 
+def statement_texts(path, n, seed=0):
+    """A JSONL file of n statements shaped as BEE's ({"question": ...}): a stand-in for benchmark
+    files of that size (the decontamination index's cost depends on its size and vocabulary)."""
+    r, gen = random.Random(seed), Generator(seed)
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(n):
+            median, sigma = BEE_STATEMENT_TOKENS
+            f.write(json.dumps({"question": gen.description(r.lognormvariate(math.log(median), sigma))}) + "\n")
+    return path
+
+
 def chat_rows(n_rows, seed=0):
     """n_rows conversations [{"name", "messages"}], one problem per row (so no two rows share a
     statement and any split of them is a split by problem)."""

@@ -46,6 +46,8 @@ SOLUTION_ROWS = [
     ("valid", *VALID[0], "PYTHON3", PY3_MAX),
     ("test", *TEST[0], "PYTHON3", PY3_SUM),
 ]
+# Each problem's answer to the input "1 2 3" (its tests in the code_contests layout).
+ANSWERS = {"1A. Sum": "6\n", "1B. Min": "1\n", "2B. Valid max": "3\n", "1A. Mirror": "3\n", "3C. Test sum": "6\n"}
 # What training keeps of them: the first and the fifth row.
 KEPT_NAMES = ["1A. Sum", "1B. Min"]
 LABELS = {"PYTHON": 1, "CPP": 2, "PYTHON3": 3, "JAVA": 4}
@@ -108,7 +110,7 @@ def write_code_contests(folder):
         p["bad"].append((3, "print(0)\n"))
     by_split = {}
     for (split, _), p in problems.items():
-        tests = {"input": ["1 2 3\n"], "output": ["6\n"]}
+        tests = {"input": ["1 2 3\n"], "output": [ANSWERS[p["name"]]]}
         by_split.setdefault(split, []).append({
             "name": p["name"], "description": p["description"],
             "public_tests": tests, "private_tests": tests, "generated_tests": {"input": [], "output": []},

@@ -37,7 +37,7 @@ def snakemake(workdir, *args, check=True, timeout=1800, merge_stderr=True, env=N
         stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE, text=True, timeout=timeout,
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}")
+        raise AssertionError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{proc.stdout[-6000:]}")
     return proc
 
 

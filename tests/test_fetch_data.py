@@ -10,7 +10,8 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
-from bee_layouts import write_prompt_response, write_solutions
+from bee_layouts import KEPT_NAMES, write_code_contests, write_prompt_response, write_solutions
+from benchmark_layouts import HUB_BENCHMARKS, hub_files
 from conftest import ROOT, copy_workflow, planned_rules, snakemake, write_config_override
 from huggingface_hub._tree_cache import TreeCacheEntry, write_tree_cache
 
@@ -19,10 +20,10 @@ COMMIT = "1e43bfcd46c4e8d2f4cc416f0edbcf4c37afbbc8"
 SCRIPT = ROOT / "workflow" / "scripts" / "fetch_data.py"
 
 
-def hub_cache(cache, sources, commit=COMMIT, listed_only=()):
+def hub_cache(cache, sources, commit=COMMIT, listed_only=(), repo=REPO):
     """Lay the repository files (repo path -> local file) into `cache` as the hub client does, with
     the commit's tree listing; `listed_only`: repo paths in the listing but never downloaded."""
-    storage = cache / f"datasets--{REPO.replace('/', '--')}"
+    storage = cache / f"datasets--{repo.replace('/', '--')}"
     entries = {}
     for repo_path, source in sources.items():
         data = source.read_bytes()
@@ -106,17 +107,32 @@ def test_a_folder_without_the_split_says_what_it_has(tmp_path):
     assert "has no files of split(s) ['train2'] in data/" in proc.stderr and "Check data.hub.folder" in proc.stderr
 
 
+def benchmark_caches(cache, root):
+    """Every hub benchmark of the config in `cache` at its pinned revision, in its published layout;
+    deepmind/code_contests' snapshot also holds the train shard the execution check takes tests from."""
+    for name, benchmark in HUB_BENCHMARKS.items():
+        sources = hub_files(name, root / name)
+        if name == "code_contests":
+            tests = next(write_code_contests(root / "tests").glob("train-*.parquet"))
+            sources[f"data/{tests.name}"] = tests
+        hub_cache(cache, sources, commit=benchmark["revision"], repo=benchmark["id"])
+    return cache
+
+
 @pytest.mark.workflow
 def test_hub_data_flows_from_the_cache_to_the_split_and_a_rerun_fetches_nothing(tmp_path):
+    """The data, its tests (deepmind/code_contests) and every benchmark fetched from one offline cache
+    at their pinned revisions, as a user's machine would fetch them from the hub."""
     workdir = copy_workflow(tmp_path / "w")
-    cache = hub_cache(tmp_path / "cache", bee_repo(tmp_path))
+    cache = benchmark_caches(hub_cache(tmp_path / "cache", bee_repo(tmp_path)), tmp_path / "benchmarks")
     hub = {"id": REPO, "revision": COMMIT, "folder": "hq-python-deduped"}
     override = write_config_override(workdir, {"runs": {"smoke": {
-        "data": {"source": "hub", "hub": hub}, "train": {"data": {"train_batch_size": 1}},
-        "split": {"val_ratio": 0.3}}}})
+        "data": {"source": "hub", "hub": hub, "tests": {"source": "hub"}}, "train": {"data": {"train_batch_size": 1}},
+        "filter": {"decontaminate": {"use_hub": sorted(HUB_BENCHMARKS)}}, "split": {"val_ratio": 0.3}}}})
     env = {"HF_HUB_CACHE": str(cache), "HF_HUB_OFFLINE": "1"}
     assert planned_rules(workdir, "results/smoke/data/split_report.json", "--configfile", override, env=env) == {
-        "fetch_data": 1, "filter_rows": 1, "tiny_model": 1, "count_tokens": 1, "split_by_problem": 1}
+        "fetch_data": 2, "fetch_benchmark": len(HUB_BENCHMARKS), "filter_rows": 1, "near_duplicates": 1,
+        "execute_solutions": 2, "gather_filter": 1, "tiny_model": 1, "count_tokens": 1, "split_by_problem": 1}
     snakemake(workdir, "results/smoke/data/split_report.json", "--configfile", override, env=env)
     key = f"hub/BEE-spoke-data--code_contests_instruct@{COMMIT[:12]}/hq-python-deduped/test+train+valid"
     manifest = json.loads((workdir / "results/data" / key / "manifest.json").read_text())
@@ -125,6 +141,16 @@ def test_hub_data_flows_from_the_cache_to_the_split_and_a_rerun_fetches_nothing(
     assert {i["layout"] for i in report["files"].values()} == {"prompt_response"}
     provenance = json.loads((workdir / "results/smoke/provenance/filter_rows.json").read_text())
     assert any(p.endswith(f"{key}/manifest.json") for p in provenance["inputs"])  # rows -> manifest -> commit
+    assert report["contaminated_by"] == {"humaneval": 0} | {name: 0 for name in HUB_BENCHMARKS}
+    for name, benchmark in HUB_BENCHMARKS.items():
+        fetched = json.loads((workdir / f"results/data/benchmarks/{name}@{benchmark['revision'][:12]}/manifest.json")
+                             .read_text())
+        assert sorted(f["repo_path"] for f in fetched["files"]) == sorted(
+            p for p in hub_files(name, tmp_path / "check" / name) if p.endswith((".parquet", ".jsonl")))
+    verification = report["verification"]  # the kept rows' tests came from deepmind/code_contests' train shard
+    assert verification["verdicts"]["accepted"] == verification["executed"] == len(KEPT_NAMES)
+    assert verification["calibration"]["incorrect_executed"] == len(KEPT_NAMES)
+    assert verification["calibration"]["incorrect_fail_rate"] == 1.0
     names = set(pq.read_table(workdir / "results/smoke/data/sft_train.parquet")["name"].to_pylist())
     assert names and names.isdisjoint({"2B. Valid max", "3C. Test sum", "1A. Mirror"})
     assert planned_rules(workdir, "results/smoke/data/split_report.json", "--configfile", override, env=env) == {}

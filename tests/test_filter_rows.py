@@ -2,12 +2,14 @@ import functools
 import json
 import random
 import re
+import shutil
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, snakemake, write_config_override
 
 import filter_rows
 from pipeline.common.cli import PipelineError
@@ -164,6 +166,35 @@ def test_extra_benchmark_files_decontaminate(tmp_path):
     assert report["kept"] == 0 and rejected["reason"].to_pylist() == ["contaminated"]
 
 
+def test_statement_benchmarks_reject_their_problems_not_their_boilerplate(tmp_path):
+    """APPS (a statement benchmark): a training row whose statement is mostly an APPS statement is
+    contaminated and counted for apps; a row sharing only a line of contest boilerplate with it is not."""
+    boilerplate = "The first line contains a single integer t (1 <= t <= 10^4) — the number of test cases."
+    story = ("Polycarp has a garden of n tulips planted in a row, and each morning he waters the tallest tulip "
+             "that has not been watered yet, then sits down to count how many petals have fallen overnight.")
+    question = f"{story} {boilerplate} Print the number of mornings until every tulip is watered."
+    apps = tmp_path / "apps" / "test.jsonl"
+    apps.parent.mkdir()
+    apps.write_text(json.dumps({"problem_id": 7, "question": question, "solutions": "", "starter_code": "",
+                                "input_output": ""}) + "\n")
+    manifest = tmp_path / "apps.json"
+    manifest.write_text(json.dumps({"benchmark": "apps", "layout": "apps", "files": [{"path": str(apps)}]}))
+    copied = row(name="9Z. Tulips", description=question.replace("Polycarp", "Monocarp"))
+    other = row(name="9Y. Roses", description=f"Roses bloom in spring and the gardener sells them at dawn. {boilerplate}",
+                solution="t = int(input())\nprint(t)\n")
+    with (
+        pq.ParquetWriter(tmp_path / "kept.parquet", filter_rows.KEPT_SCHEMA) as kept,
+        pq.ParquetWriter(tmp_path / "rejected.parquet", filter_rows.REJECTED_SCHEMA) as rejected,
+    ):
+        report = filter_rows.filter_rows([write_jsonl(tmp_path / "a.jsonl", [copied, other])],
+                                         dict(DATA, columns=COLUMNS), FILTER, kept, rejected, workers=1,
+                                         benchmark_manifests=[manifest])
+    rejected = pq.read_table(tmp_path / "rejected.parquet").to_pylist()
+    assert [(r["line"], r["reason"]) for r in rejected] == [(1, "contaminated")]
+    assert "apps statements" in rejected[0]["detail"]
+    assert report["contaminated_by"] == {"humaneval": 0, "apps": 1} and report["kept"] == 1
+
+
 def test_sample_rejections_are_exactly_the_expected_ones(smoke_workdir, expected_rejections):
     rejected = pq.read_table(smoke_workdir / "results/smoke/data/rejected.parquet").to_pylist()
     got = {str(r["line"] - 1): r["reason"] for r in rejected if r["file"].endswith("problems.jsonl")}
@@ -173,6 +204,40 @@ def test_sample_rejections_are_exactly_the_expected_ones(smoke_workdir, expected
     assert report["kept"] == report["in"] - len(expected_rejections["rejections"])
     humaneval_row = [r for r in rejected if r["reason"] == "contaminated"]
     assert len(humaneval_row) == 1 and "10-gram" in humaneval_row[0]["detail"]
+    assert humaneval_row[0]["detail"].endswith("with humaneval") and report["contaminated_by"] == {"humaneval": 1}
+
+
+def test_sample_near_duplicates_name_the_row_kept(smoke_workdir, expected_rejections):
+    rejected = pq.read_table(smoke_workdir / "results/smoke/data/rejected.parquet").to_pylist()
+    near = {str(r["line"] - 1): r["detail"] for r in rejected if r["reason"] == "near_duplicate"}
+    assert sorted(near) == sorted(expected_rejections["near_duplicate_of"])
+    for line, kept in expected_rejections["near_duplicate_of"].items():
+        assert f"problems.jsonl:{kept + 1})" in near[line]
+
+
+def test_sample_execution_check_and_its_calibration(smoke_workdir, expected_rejections):
+    """Every execution reason appears, with the failing test; the row without tests is kept and
+    counted unverified; every incorrect Python 3 solution fails; the mirrored pair is one group."""
+    report = json.loads((smoke_workdir / "results/smoke/data/filter_report.json").read_text())
+    v = report["verification"]
+    expected = {reason: sum(r == reason for r in expected_rejections["rejections"].values())
+                for reason in ("wrong_answer", "timeout", "runtime_error", "memory_limit", "near_duplicate")}
+    assert {reason: report["rejected"][reason] for reason in expected} == expected
+    assert all(expected.values())
+    assert v["verdicts"]["accepted"] == v["executed"] - sum(expected.values()) + expected["near_duplicate"]
+    assert v["unverified"] == {"no_tests": len(expected_rejections["unverified_rows"]), "other_language": 0,
+                               "chat_rows": expected_rejections["totals"]["chat_rows"]}
+    kept = pq.read_table(smoke_workdir / "results/smoke/data/filtered.parquet", columns=["line", "file", "name", "group"])
+    mirrored = expected_rejections["mirrored_problems"][0]
+    assert len({g for n, g in zip(kept["name"].to_pylist(), kept["group"].to_pylist()) if n in mirrored}) == 1
+    lines = {line - 1 for line, f in zip(kept["line"].to_pylist(), kept["file"].to_pylist()) if f.endswith("problems.jsonl")}
+    assert set(expected_rejections["unverified_rows"]) <= lines
+    calibration = v["calibration"]
+    assert calibration["incorrect_executed"] == expected_rejections["tests_file"]["incorrect_solutions"]["python3"]
+    assert calibration["incorrect_fail_rate"] == 1.0 and calibration["incorrect_verdicts"]["accepted"] == 0
+    assert report["near_duplicates"]["mirrored_problem_groups"] == [sorted(expected_rejections["mirrored_problems"][0])]
+    rejected = pq.read_table(smoke_workdir / "results/smoke/data/rejected.parquet").to_pylist()
+    assert all(" on test " in r["detail"] for r in rejected if r["reason"] in expected and r["reason"] != "near_duplicate")
 
 
 def test_filtered_rows_are_chat_that_verl_reads(smoke_workdir):
@@ -224,3 +289,24 @@ def test_results_do_not_depend_on_how_rows_are_chunked(tmp_path, monkeypatch):
         (4, "duplicate"), (6, "contaminated"), (7, "malformed_row"), (9, "duplicate"), (10, "python2"),
         (11, "duplicate"),
     ]
+
+
+@pytest.mark.workflow
+def test_a_rerun_with_another_setting_executes_nothing_already_executed(smoke_workdir, tmp_path):
+    """calibration_per_problem changes the execution shards' settings, so Snakemake reruns them; every
+    verdict they need is in the cache the first run left (a folder no rule owns), so none executes
+    again, and the filter's outputs are the same but for the calibration counts."""
+    workdir = Path(shutil.copytree(smoke_workdir, tmp_path / "w", symlinks=True))
+    report = "results/smoke/data/filter_report.json"
+    before = json.loads((workdir / report).read_text())
+    override = write_config_override(workdir, {"runs": {"smoke": {"filter": {"verify": {"calibration_per_problem": 1}}}}})
+    snakemake(workdir, report, "--configfile", override)
+    shards = [json.loads(p.read_text()) for p in sorted((workdir / "results/smoke/filter/executions").glob("*.json"))]
+    assert [s["executed"] for s in shards] == [0, 0] and sum(s["cached"] for s in shards) > 200
+    after = json.loads((workdir / report).read_text())
+    assert after["verification"]["calibration"]["incorrect_executed"] < before["verification"]["calibration"][
+        "incorrect_executed"]
+    assert after["rejected"] == before["rejected"] and after["verification"]["verdicts"] == before["verification"][
+        "verdicts"]
+    kept = "results/smoke/data/filtered.parquet"
+    assert (workdir / kept).read_bytes() == (smoke_workdir / kept).read_bytes()

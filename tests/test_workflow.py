@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT, planned_rules, snakemake, write_config_override
 
 AFTER_SPLIT = {"train_sft": 1, "export": 1, "smoke_eval": 1, "summarise_run": 1, "smoke": 1}
+# The filter's steps after its per-row checks (two shards of the execution check in the smoke run).
+FILTER_STEPS = {"near_duplicates": 1, "execute_solutions": 2, "gather_filter": 1}
 
 
 def test_second_run_does_nothing(smoke_workdir):
@@ -19,7 +21,7 @@ def test_second_run_does_nothing(smoke_workdir):
 def test_filter_setting_reruns_filter_and_everything_after(smoke_workdir):
     override = write_config_override(smoke_workdir, {"runs": {"smoke": {"filter": {"solution_chars": [20, 100000]}}}})
     assert planned_rules(smoke_workdir, "smoke", "--configfile", override) == {
-        "filter_rows": 1, "count_tokens": 1, "audit_lengths": 1, "split_by_problem": 1, **AFTER_SPLIT
+        "filter_rows": 1, **FILTER_STEPS, "count_tokens": 1, "audit_lengths": 1, "split_by_problem": 1, **AFTER_SPLIT
     }
 
 
@@ -44,7 +46,8 @@ def test_edited_raw_data_reruns_everything_after_it(smoke_workdir):
     try:
         raw.write_text(original + original.splitlines()[0].replace('"name": "', '"name": "copy of ') + "\n")
         assert planned_rules(smoke_workdir, "smoke") == {
-            "filter_rows": 1, "count_tokens": 1, "audit_lengths": 1, "split_by_problem": 1, **AFTER_SPLIT
+            "filter_rows": 1, **FILTER_STEPS, "count_tokens": 1, "audit_lengths": 1, "split_by_problem": 1,
+            **AFTER_SPLIT,
         }
     finally:
         raw.write_text(original)

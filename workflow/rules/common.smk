@@ -44,20 +44,113 @@ if DATA_RUN not in RUNS:
     raise WorkflowError(f"config: run={DATA_RUN} is not one of the runs {RUNS}")
 
 
-def dataset_key(run):
-    """Where a run's hub data is described under results/data/: hub/<org>--<name>@<sha12>/<folder>/
+def hub_key(hub, splits):
+    """Where a hub dataset is described under results/data/: hub/<org>--<name>@<sha12>/<folder>/
     <the splits fetched, joined by +>."""
+    return f"hub/{'--'.join(Path(hub['id']).parts)}@{hub['revision'][:12]}/{hub['folder']}/{'+'.join(sorted(splits))}"
+
+
+def dataset_key(run):
     d = RUN_CONFIG[run]["data"]
-    splits = "+".join(sorted(set(d["splits"]) | set(d["held_out_splits"])))
-    return f"hub/{'--'.join(Path(d['hub']['id']).parts)}@{d['hub']['revision'][:12]}/{d['hub']['folder']}/{splits}"
+    return hub_key(d["hub"], set(d["splits"]) | set(d["held_out_splits"]))
 
 
-# The data settings behind each hub dataset key, for the rule that fetches it.
+def tests_key(run):
+    t = RUN_CONFIG[run]["data"]["tests"]
+    return hub_key(t["hub"], t["splits"])
+
+
+# The settings behind each hub dataset key (the training data, the tests), for the rule that fetches it.
 DATASETS = {
     dataset_key(run): RUN_CONFIG[run]["data"]
     for run in RUNS
     if RUN_CONFIG[run]["data"]["source"] == "hub"
+} | {
+    tests_key(run): {
+        "hub": RUN_CONFIG[run]["data"]["tests"]["hub"],
+        "splits": RUN_CONFIG[run]["data"]["tests"]["splits"],
+        "held_out_splits": [],
+    }
+    for run in RUNS
+    if RUN_CONFIG[run]["data"]["tests"]["source"] == "hub"
 }
+
+
+# The settings of filter_rows' per-row checks: not the near-duplicate and execution settings, nor the
+# hub benchmarks' definitions (their fetched files are inputs), so a change there reruns only its step.
+ROW_CHECK_KEYS = tuple(
+    f"filter.{key}"
+    for key in (
+        "empty",
+        "invalid_text",
+        "languages",
+        "python_syntax",
+        "solution_chars",
+        "description_chars",
+        "dedup",
+        "held_out_min_overlap",
+        "rejected_excerpt_chars",
+        "decontaminate.enabled",
+        "decontaminate.ngram",
+        "decontaminate.humaneval",
+        "decontaminate.statement_min_overlap",
+        "decontaminate.use_hub",
+        "decontaminate.benchmarks",
+    )
+)
+
+# Benchmarks on the hub, by name (shared by every run: a run chooses which with use_hub).
+HUB_BENCHMARKS = config["filter"]["decontaminate"]["hub"]
+
+
+def hub_benchmark_manifests(wildcards):
+    decontaminate = RUN_CONFIG[wildcards.run]["filter"]["decontaminate"]
+    if not decontaminate["enabled"]:
+        return []
+    unknown = sorted(set(decontaminate["use_hub"]) - set(HUB_BENCHMARKS))
+    if unknown:
+        raise WorkflowError(
+            f"run '{wildcards.run}': filter.decontaminate.use_hub names {unknown}, not in filter.decontaminate.hub"
+        )
+    return [
+        f"results/data/benchmarks/{name}@{HUB_BENCHMARKS[name]['revision'][:12]}/manifest.json"
+        for name in decontaminate["use_hub"]
+    ]
+
+
+def tests_files(wildcards):
+    """The run's tests source (data.tests): its files, the fetched tests' manifest, or none."""
+    tests = RUN_CONFIG[wildcards.run]["data"]["tests"]
+    if tests["source"] == "hub":
+        return [f"results/data/{tests_key(wildcards.run)}/manifest.json"]
+    if tests["source"] == "none":
+        return []
+    path = Path(tests["path"])
+    files = (
+        sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".parquet"))
+        if path.is_dir()
+        else [path]
+    )
+    if not files or not files[0].exists():
+        raise WorkflowError(
+            f"run '{wildcards.run}': data.tests.path {path} holds no .jsonl or .parquet tests files "
+            "(deepmind/code_contests' schema)"
+        )
+    return [str(p) for p in files]
+
+
+def tests_flag(wildcards):
+    hub = RUN_CONFIG[wildcards.run]["data"]["tests"]["source"] == "hub"
+    return "--tests-manifest" if hub else "--tests"
+
+
+def execution_shards(run, suffix):
+    """The execution check's shard outputs of a run (none when filter.verify is off)."""
+    verify = RUN_CONFIG[run]["filter"]["verify"]
+    if not verify["enabled"]:
+        return []
+    n = verify["shards"]
+    return [f"results/{run}/filter/executions/{i}-of-{n}.{suffix}" for i in range(n)]
 
 
 def raw_files(wildcards):
@@ -182,6 +275,8 @@ def provenance_records(wildcards):
     run = wildcards.run
     stages = (
         "filter_rows",
+        "near_duplicates",
+        "gather_filter",
         "count_tokens",
         "audit_lengths",
         "split_by_problem",
@@ -189,10 +284,18 @@ def provenance_records(wildcards):
         "export",
         "smoke_eval",
     )
-    return [
-        f"results/models/{model_key(run)}/provenance.json",
-        "results/provenance/verl_check.json",
-    ] + [f"results/{run}/provenance/{stage}.json" for stage in stages]
+    shards = [
+        f"results/{run}/provenance/execute_solutions/{Path(p).stem}.json"
+        for p in execution_shards(run, "parquet")
+    ]
+    return (
+        [
+            f"results/models/{model_key(run)}/provenance.json",
+            "results/provenance/verl_check.json",
+        ]
+        + [f"results/{run}/provenance/{stage}.json" for stage in stages]
+        + shards
+    )
 
 
 def nodes(wildcards):

@@ -12,6 +12,8 @@ rule fetch_data:
         provenance="results/data/{dataset}/provenance.json",
     log:
         "results/data/logs/{dataset}/fetch_data.log",
+    wildcard_constraints:
+        dataset="hub/.+",
     conda:
         "../../envs/pipeline.yaml"
     params:
@@ -30,16 +32,44 @@ rule fetch_data:
         " --manifest {output.manifest} --provenance {output.provenance} --log {log}"
 
 
+# A benchmark to decontaminate against (filter.decontaminate.hub), fetched as the data is.
+rule fetch_benchmark:
+    input:
+        code=rule_code("fetch_benchmark"),
+    output:
+        manifest="results/data/benchmarks/{benchmark}@{revision}/manifest.json",
+    log:
+        "results/data/logs/benchmarks/{benchmark}@{revision}.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        settings=lambda w: as_json(
+            {
+                "filter": {
+                    "decontaminate": {
+                        "hub": {w.benchmark: HUB_BENCHMARKS[w.benchmark]}
+                    }
+                }
+            }
+        ),
+    message:
+        "fetching benchmark {wildcards.benchmark} from the Hugging Face hub"
+    shell:
+        "python {input.code[0]} --benchmark {wildcards.benchmark} --settings {params.settings:q}"
+        " --manifest {output.manifest} --log {log}"
+
+
 # Read raw BEE rows, reject bad and benchmark-contaminated ones with a reason, convert to chat.
 rule filter_rows:
     input:
         raw=raw_files,
         benchmarks=lambda w: RUN_CONFIG[w.run]["filter"]["decontaminate"]["benchmarks"],
+        hub_benchmarks=hub_benchmark_manifests,
         code=rule_code("filter_rows"),
     output:
-        filtered="results/{run}/data/filtered.parquet",
-        rejected="results/{run}/data/rejected.parquet",
-        report="results/{run}/data/filter_report.json",
+        rows="results/{run}/filter/rows.parquet",
+        rejected="results/{run}/filter/rows_rejected.parquet",
+        report="results/{run}/filter/rows_report.json",
         provenance="results/{run}/provenance/filter_rows.json",
     log:
         "results/{run}/logs/filter_rows.log",
@@ -54,13 +84,103 @@ rule filter_rows:
             "data.layout",
             "data.splits",
             "data.held_out_splits",
-            "filter",
+            *ROW_CHECK_KEYS,
         ),
         raw_flag=raw_flag,
     message:
         "[{wildcards.run}] filtering raw BEE rows"
     shell:
         "python {input.code[0]} {params.raw_flag} {input.raw:q} --settings {params.settings:q} --threads {threads}"
+        " --benchmark-manifests {input.hub_benchmarks:q} --filtered {output.rows} --rejected {output.rejected} --report {output.report}"
+        " --provenance {output.provenance} --log {log}"
+
+
+# Near-duplicate solutions within each problem, and mirrored problems grouped for the split.
+rule near_duplicates:
+    input:
+        rows="results/{run}/filter/rows.parquet",
+        code=rule_code("near_duplicates"),
+    output:
+        near_duplicates="results/{run}/filter/near_duplicates.parquet",
+        problem_groups="results/{run}/filter/problem_groups.parquet",
+        provenance="results/{run}/provenance/near_duplicates.json",
+    log:
+        "results/{run}/logs/near_duplicates.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    threads: 32
+    params:
+        settings=settings("filter.near_duplicates"),
+    message:
+        "[{wildcards.run}] finding near-duplicate solutions and mirrored problems"
+    shell:
+        "python {input.code[0]} --rows {input.rows} --settings {params.settings:q} --threads {threads}"
+        " --near-duplicates {output.near_duplicates} --problem-groups {output.problem_groups}"
+        " --provenance {output.provenance} --log {log}"
+
+
+# One shard of the execution check: the shard's Python 3 solutions run on their problems' tests.
+# Shards are separate jobs, so -cN or the Slurm profile spreads them; verdicts are cached (not an
+# output: a rerun or a killed job keeps them).
+rule execute_solutions:
+    input:
+        rows="results/{run}/filter/rows.parquet",
+        near_duplicates="results/{run}/filter/near_duplicates.parquet",
+        tests=tests_files,
+        code=rule_code("execute_solutions"),
+    output:
+        executions="results/{run}/filter/executions/{shard}-of-{shards}.parquet",
+        report="results/{run}/filter/executions/{shard}-of-{shards}.json",
+        provenance="results/{run}/provenance/execute_solutions/{shard}-of-{shards}.json",
+    log:
+        "results/{run}/logs/execute_solutions/{shard}-of-{shards}.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    # Programs run at once; each is one process, mostly waiting on its tests.
+    threads: 32
+    params:
+        settings=settings("filter.verify"),
+        tests_flag=tests_flag,
+        cache=lambda w: f"results/{w.run}/filter/execution_cache",
+    message:
+        "[{wildcards.run}] executing solutions, shard {wildcards.shard} of {wildcards.shards}"
+    shell:
+        "python {input.code[0]} --rows {input.rows} --near-duplicates {input.near_duplicates}"
+        " {params.tests_flag} {input.tests:q} --shard {wildcards.shard} --shards {wildcards.shards}"
+        " --cache {params.cache} --settings {params.settings:q} --threads {threads}"
+        " --executions {output.executions} --report {output.report}"
+        " --provenance {output.provenance} --log {log}"
+
+
+# The filter's last step: every step's rejections together, the kept rows with their problem group.
+rule gather_filter:
+    input:
+        rows="results/{run}/filter/rows.parquet",
+        rows_rejected="results/{run}/filter/rows_rejected.parquet",
+        rows_report="results/{run}/filter/rows_report.json",
+        near_duplicates="results/{run}/filter/near_duplicates.parquet",
+        problem_groups="results/{run}/filter/problem_groups.parquet",
+        executions=lambda w: execution_shards(w.run, "parquet"),
+        shard_reports=lambda w: execution_shards(w.run, "json"),
+        code=rule_code("gather_filter"),
+    output:
+        filtered="results/{run}/data/filtered.parquet",
+        rejected="results/{run}/data/rejected.parquet",
+        report="results/{run}/data/filter_report.json",
+        provenance="results/{run}/provenance/gather_filter.json",
+    log:
+        "results/{run}/logs/gather_filter.log",
+    conda:
+        "../../envs/pipeline.yaml"
+    params:
+        settings=settings("filter.rejected_excerpt_chars"),
+    message:
+        "[{wildcards.run}] gathering the filter's verdicts"
+    shell:
+        "python {input.code[0]} --rows {input.rows} --rows-rejected {input.rows_rejected}"
+        " --rows-report {input.rows_report} --near-duplicates {input.near_duplicates}"
+        " --problem-groups {input.problem_groups} --executions {input.executions}"
+        " --shard-reports {input.shard_reports} --settings {params.settings:q}"
         " --filtered {output.filtered} --rejected {output.rejected} --report {output.report}"
         " --provenance {output.provenance} --log {log}"
 

@@ -11,12 +11,9 @@ nothing already fetched."""
 
 import json
 import logging
-from pathlib import Path
-
-from huggingface_hub.utils import filter_repo_objects
 
 from pipeline.common import cli
-from pipeline.common.model_files import sha256_file
+from pipeline.data.hub import described, download, snapshot_files
 from pipeline.data.layouts import file_split
 
 log = logging.getLogger("pipeline")
@@ -25,27 +22,6 @@ log = logging.getLogger("pipeline")
 def allow_patterns(folder, splits):
     return [pattern for split in splits
             for pattern in (f"{folder}/{split}-*.parquet", f"{folder}/{split}.jsonl", f"{folder}/{split}/*")]
-
-
-def download(repo_id, revision, patterns):
-    """The local snapshot folder of repo_id at revision holding the files that match patterns."""
-    import httpx
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
-
-    try:
-        return Path(snapshot_download(repo_id, repo_type="dataset", revision=revision, allow_patterns=patterns))
-    except RepositoryNotFoundError:
-        raise cli.PipelineError(
-            f"data.hub.id {repo_id} (revision {revision}) is not a dataset on the hub or needs a token: log in "
-            "(huggingface-cli login / HF_TOKEN) or fix data.hub.id / data.hub.revision"
-        ) from None
-    except (HfHubHTTPError, LocalEntryNotFoundError, httpx.HTTPError, OSError) as e:
-        raise cli.PipelineError(
-            f"cannot fetch dataset {repo_id}@{revision} ({type(e).__name__}: {e}). Without hub access, "
-            "download it elsewhere (huggingface-cli download --repo-type dataset ...), then set data.source: local "
-            "and data.raw to its folder, or copy the Hugging Face cache here and set HF_HUB_OFFLINE=1"
-        ) from None
 
 
 def main(args):
@@ -57,19 +33,14 @@ def main(args):
     resolved = snapshot.name  # the cache names each snapshot by its commit
     if resolved != hub["revision"]:
         raise cli.PipelineError(f"the hub resolved {hub['id']}@{hub['revision']} to {resolved}: pin the full sha")
-    # The snapshot may hold more (other folders or splits fetched before): list what the patterns select,
-    # with the hub client's own pattern matching.
-    cached = [str(p.relative_to(snapshot)) for p in snapshot.rglob("*") if p.is_file()]
-    paths = sorted(snapshot / p for p in filter_repo_objects(cached, allow_patterns=patterns)
-                   if p.endswith((".parquet", ".jsonl")))
+    paths = snapshot_files(snapshot, patterns)
     missing = sorted(set(data["splits"]) - {file_split(p) for p in paths})
     if missing:
         raise cli.PipelineError(
             f"{hub['id']}@{resolved} has no files of split(s) {missing} in {hub['folder']}/ (patterns {patterns}); "
             f"it has {[str(p.relative_to(snapshot)) for p in paths] or 'none'}. Check data.hub.folder and data.splits"
         )
-    files = [{"path": str(p), "repo_path": str(p.relative_to(snapshot)), "split": file_split(p),
-              "bytes": p.stat().st_size, "sha256": sha256_file(p)} for p in paths]
+    files = described(paths, snapshot)
     cli.write_json(args.manifest, {
         "source": "hub", "id": hub["id"], "revision": hub["revision"], "resolved_revision": resolved,
         "folder": hub["folder"], "splits": splits, "allow_patterns": patterns, "snapshot": str(snapshot),

@@ -1,6 +1,8 @@
-"""Rule filter_rows: raw BEE rows -> filtered.parquet (clean training rows, converted to chat),
-rejected.parquet (every dropped row with its reason and a bounded excerpt) and filter_report.json
-(each file's layout, split and rows read; counts by reason).
+"""Rule filter_rows, the filter's per-row checks: raw BEE rows -> rows.parquet (clean rows,
+converted to chat, with their file and line), rows_rejected.parquet (every dropped row with its
+reason and a bounded excerpt) and rows_report.json (each file's layout, split and rows read; counts
+by reason). The near-duplicate and execution checks follow (rules near_duplicates,
+execute_solutions); gather_filter writes the filter's final files.
 
 A file that fits no layout or cannot be read stops the rule before any work; a bad row never
 does: it is rejected with the first reason that applies, in the order of REASONS. Only rows of
@@ -28,11 +30,14 @@ import pyarrow.parquet as pq
 
 from pipeline.common import cli
 from pipeline.data import layouts
-from pipeline.data.decontaminate import NgramIndex, benchmark_file_texts, humaneval_texts
+from pipeline.data.decontaminate import NgramIndex, benchmark_file_texts, benchmark_texts, humaneval_texts
 from pipeline.data.python2 import python2_evidence
 from pipeline.data.raw_bee import describe_files, excerpt, iter_chunks, iter_rows, normalise_language, row_fields
 
 log = logging.getLogger("pipeline")
+
+# Benchmarks whose statements are compared (statement_min_overlap), not any shared n-gram.
+STATEMENT_LAYOUTS = ("apps", "code_contests", "livecodebench")
 
 REASONS = (
     "malformed_row",  # the line is not a JSON object
@@ -62,6 +67,8 @@ MESSAGE_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string(
 KEPT_SCHEMA = pa.schema(
     [
         ("row_id", pa.int64()),
+        ("file", pa.string()),
+        ("line", pa.int64()),
         ("name", pa.string()),
         ("language", pa.string()),
         ("difficulty", pa.string()),
@@ -236,7 +243,8 @@ class CheckedChunk:
     positions: list  # position in the chunk of each candidate
     candidates: pa.Table  # the candidates as KEPT_SCHEMA rows
     keys: list  # each candidate's dedup key, or None when dedup is off
-    overlaps: list  # each candidate's first benchmark n-gram, or None
+    overlaps: list  # each candidate's first benchmark n-gram and its benchmark, or None
+    statement_hits: Counter  # rows rejected for a statement benchmark's statement, by benchmark
 
 
 _settings = {}  # a worker's settings and indexes, set once by _start_worker
@@ -268,16 +276,35 @@ def training_row(raw, fields):
     return solution_row(record, s["f"], s["chat"])
 
 
+def statements_of(candidates):
+    return [row["description"] if row["description"] is not None else
+            "\n".join(m["content"] for m in row["messages"] if m["role"] == "user") for row in candidates]
+
+
 def held_out_statements(candidates):
     """Of the candidates, those whose statement (a chat row's user turns) is mostly held-out
     statements' n-grams: {index: detail}. One batched lookup per chunk."""
     held = _settings["held_out"]
     if held is None or not candidates:
         return {}
-    statements = [row["description"] if row["description"] is not None else
-                  "\n".join(m["content"] for m in row["messages"] if m["role"] == "user") for row in candidates]
     return {i: f"{share:.0%} of the statement's {held['index'].n}-grams are in {'/'.join(held['splits'])} statements"
-            for i, share in enumerate(held["index"].coverage(statements)) if share >= held["min_overlap"]}
+            for i, share in enumerate(held["index"].coverage(statements_of(candidates))) if share >= held["min_overlap"]}
+
+
+def benchmark_statements(candidates):
+    """Of the candidates, those whose statement is mostly a statement benchmark's (APPS,
+    CodeContests, LiveCodeBench: the same problem, however reworded around it): {index: (benchmark,
+    detail)}. A shared run of n-grams alone is no evidence: contest statements share their
+    input/output boilerplate ("The first line contains a single integer t ...")."""
+    found = {}
+    if not candidates:
+        return found
+    statements = statements_of(candidates)
+    for name, index in _settings["statement_benchmarks"].items():
+        for i, share in enumerate(index.coverage(statements)):
+            if share >= _settings["f"]["decontaminate"]["statement_min_overlap"] and i not in found:
+                found[i] = (name, f"{share:.0%} of the statement's {index.n}-grams are in {name} statements")
+    return found
 
 
 def check_chunk(rows):
@@ -293,7 +320,7 @@ def check_chunk(rows):
             if held is not None and row["name"] in held["names"]:
                 raise Rejected("held_out_problem", f"problem {row['name']!r} is in split {held['names'][row['name']]}")
             positions.append(i)
-            candidates.append(dict(row, row_id=raw.row_id))
+            candidates.append(dict(row, row_id=raw.row_id, file=raw.file, line=raw.line))
         except Rejected as r:
             rejected.append((i, r.reason, r.detail))
     held_statements = held_out_statements(candidates)
@@ -301,13 +328,18 @@ def check_chunk(rows):
         rejected += [(positions[i], "held_out_problem", detail) for i, detail in held_statements.items()]
         positions = [p for i, p in enumerate(positions) if i not in held_statements]
         candidates = [c for i, c in enumerate(candidates) if i not in held_statements]
+    contaminated = benchmark_statements(candidates)
+    if contaminated:
+        rejected += [(positions[i], "contaminated", detail) for i, (_, detail) in contaminated.items()]
+        positions = [p for i, p in enumerate(positions) if i not in contaminated]
+        candidates = [c for i, c in enumerate(candidates) if i not in contaminated]
     keys = [dedup_key(row) if f["dedup"] else None for row in candidates]
     if index is None:
         overlaps = [None] * len(candidates)
     else:
         overlaps = index.first_overlap([text_parts(row) for row in candidates])
     table = pa.Table.from_pylist(candidates, schema=KEPT_SCHEMA)
-    return CheckedChunk(rejected, positions, table, keys, overlaps)
+    return CheckedChunk(rejected, positions, table, keys, overlaps, Counter(name for name, _ in contaminated.values()))
 
 
 def checked_chunks(rows, workers, settings):
@@ -325,15 +357,16 @@ def checked_chunks(rows, workers, settings):
             yield chunk, result.get()
 
 
-def cross_row_rejection(key, ngram, seen, n):
+def cross_row_rejection(key, overlap, seen, n):
     """(reason, detail) when a candidate repeats an earlier row or shares an n-gram with a
-    benchmark, else None. key is None when dedup is off; seen holds the keys of earlier rows."""
+    benchmark (overlap: the n-gram and its benchmark), else None. key is None when dedup is off;
+    seen holds the keys of earlier rows."""
     if key is not None:
         if key in seen:
             return "duplicate", "same statement and solution as an earlier row"
         seen.add(key)
-    if ngram is not None:
-        return "contaminated", f"shares the {n}-gram {ngram!r}"
+    if overlap is not None:
+        return "contaminated", f"shares the {n}-gram {overlap[0]!r} with {overlap[1]}"
     return None
 
 
@@ -358,45 +391,65 @@ def held_out_problems(files, data, ngram, min_overlap):
         splits.add(split)
     if not names and not statements:
         return None
-    return {"names": names, "index": NgramIndex(statements, ngram), "min_overlap": min_overlap,
+    return {"names": names, "index": NgramIndex({"held_out": statements}, ngram), "min_overlap": min_overlap,
             "splits": sorted(splits)}
 
 
-def filter_rows(paths, data, settings, kept_writer, rejected_writer, workers):
+def benchmark_indexes(decon, manifests):
+    """The n-gram indexes of the benchmarks decontaminated against: one of every n-gram of the code
+    benchmarks (HumanEval, MBPP and the user's files: a row sharing any is contaminated), and one
+    per statement benchmark (APPS, CodeContests, LiveCodeBench: a row whose statement is mostly
+    its statements is); (None, {}) when decontamination is off."""
+    if not decon["enabled"]:
+        return None, {}
+    code = {"humaneval": humaneval_texts()} if decon["humaneval"] else {}
+    statements = {}
+    for manifest in map(json.load, map(open, manifests)):
+        texts = benchmark_texts(manifest["layout"], [f["path"] for f in manifest["files"]])
+        (statements if manifest["layout"] in STATEMENT_LAYOUTS else code)[manifest["benchmark"]] = texts
+    for path in decon["benchmarks"]:
+        code[str(path)] = benchmark_file_texts(path)
+    index = NgramIndex(code, decon["ngram"])
+    by_statement = {name: NgramIndex({name: texts}, decon["ngram"]) for name, texts in statements.items()}
+    log.info("decontamination: %d %d-grams of %s; statements of %s", len(index), decon["ngram"],
+             ", ".join(f"{name} ({len(texts)} texts)" for name, texts in code.items()) or "none",
+             ", ".join(f"{name} ({len(texts)})" for name, texts in statements.items()) or "none")
+    return index, by_statement
+
+
+def filter_rows(paths, data, settings, kept_writer, rejected_writer, workers, benchmark_manifests=()):
     """Stream every training row through the filters; return the report."""
     f = settings
     files = describe_files(paths, data["columns"], data["layout"])
     for raw in files:
         log.info("%s: layout %s, split %s", raw.path, raw.layout, raw.split or "from its rows (train if none)")
     decon = f["decontaminate"]
-    index = None
-    if decon["enabled"]:
-        texts = humaneval_texts() if decon["humaneval"] else []
-        for path in decon["benchmarks"]:
-            texts += benchmark_file_texts(path)
-        index = NgramIndex(texts, decon["ngram"])
-        log.info("decontamination index: %d benchmark %d-grams", len(index.ngrams), decon["ngram"])
+    index, statement_benchmarks = benchmark_indexes(decon, benchmark_manifests)
     held_out = held_out_problems(files, data, decon["ngram"], f["held_out_min_overlap"])
     if held_out:
         log.info("held out: %d problems of %s", len(held_out["names"]), "/".join(held_out["splits"]))
     training = [raw for raw in files if raw.split is None or raw.split in data["splits"]]
     rows_read = Counter()
     worker_settings = dict(columns=data["columns"], f=f, chat=data["chat"], index=index, held_out=held_out,
+                           statement_benchmarks=statement_benchmarks,
                            splits=data["splits"], file_splits={raw.path: raw.split for raw in files})
     seen = set()
-    counts = Counter()
+    counts, contaminated_by = Counter(), Counter()
     total = 0
     for chunk, checked in checked_chunks(iter_rows(training), workers, worker_settings):
         total += len(chunk)
         rows_read.update(raw.file for raw in chunk)
         rejected = [(chunk[i], reason, detail) for i, reason, detail in checked.rejected]
         keep = []
-        for i, key, ngram in zip(checked.positions, checked.keys, checked.overlaps):
-            rejection = cross_row_rejection(key, ngram, seen, decon["ngram"])
+        for i, key, overlap in zip(checked.positions, checked.keys, checked.overlaps):
+            rejection = cross_row_rejection(key, overlap, seen, decon["ngram"])
             if rejection:
                 rejected.append((chunk[i], *rejection))
+                if rejection[0] == "contaminated":
+                    contaminated_by[overlap[1]] += 1
             keep.append(rejection is None)
         counts.update(reason for _, reason, _ in rejected)
+        contaminated_by.update(checked.statement_hits)
         kept_writer.write_table(checked.candidates.filter(pa.array(keep, pa.bool_())))
         rejected.sort(key=lambda r: r[0].row_id)
         rejected_writer.write_table(
@@ -416,6 +469,8 @@ def filter_rows(paths, data, settings, kept_writer, rejected_writer, workers):
         "files": {raw.path: {"layout": raw.layout, "split": raw.split, "rows_read": rows_read.get(raw.path, 0),
                              "trained_on": raw in training} for raw in files},
         "splits": data["splits"],
+        "contaminated_by": {name: contaminated_by.get(name, 0) for name in [*index.names, *statement_benchmarks]}
+        if index else {},
         "held_out": None if held_out is None else {"splits": held_out["splits"], "problems": len(held_out["names"])},
     }
 
@@ -429,7 +484,8 @@ def main(args):
         pq.ParquetWriter(args.filtered, KEPT_SCHEMA) as kept_writer,
         pq.ParquetWriter(args.rejected, REJECTED_SCHEMA) as rejected_writer,
     ):
-        report = filter_rows(paths, settings["data"], settings["filter"], kept_writer, rejected_writer, args.threads)
+        report = filter_rows(paths, settings["data"], settings["filter"], kept_writer, rejected_writer, args.threads,
+                             args.benchmark_manifests or [])
     log.info("rows in: %d, kept: %d, rejected: %s", report["in"], report["kept"],
              {k: v for k, v in report["rejected"].items() if v})
     if report["kept"] == 0:
@@ -444,6 +500,7 @@ if __name__ == "__main__":
     p = cli.parser(__doc__)
     cli.inputs(p, "--raw", nargs="+", help="raw JSONL/Parquet files, in order (data.source: local)")
     cli.inputs(p, "--source-manifest", help="the fetch_data rule's manifest (data.source: hub)")
+    cli.inputs(p, "--benchmark-manifests", nargs="*", help="fetch_benchmark's manifests (filter.decontaminate.use_hub)")
     p.add_argument("--settings", required=True, help="JSON: {data: {columns, chat, layout, splits, held_out_splits}, filter}")
     p.add_argument("--threads", type=int, default=1, help="worker processes (the rule's threads)")
     cli.outputs(p, "--filtered", "--rejected", "--report", required=True)

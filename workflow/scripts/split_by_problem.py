@@ -2,7 +2,8 @@
 MultiTurnSFTDataset reads (a `messages` column, plus the problem `name`, `row_id` and the row's
 token count `n_tokens`, which pipeline/trainer/workers/dp_token_balance.py reads to balance the ranks' work).
 
-All solutions of one problem land on the same side, so validation measures unseen problems.
+All solutions of one problem land on the same side, and so do the problems of one group (the same
+task mirrored under two names), so validation measures unseen problems.
 The same input and settings give byte-identical files."""
 
 import json
@@ -19,6 +20,8 @@ from pipeline.common import cli
 log = logging.getLogger("pipeline")
 
 COLUMNS = ["row_id", "name", "messages"]
+# The filter's problem group (mirrored problems share one): what the split keeps on one side.
+GROUP = "group"
 
 
 def choose_val_problems(names, val_ratio, seed, min_val_rows):
@@ -86,10 +89,11 @@ def main(args):
     lengths = pq.read_table(args.lengths, columns=["row_id", "n_tokens"])
     n_tokens = dict(zip(lengths["row_id"].to_pylist(), lengths["n_tokens"].to_pylist()))
     dropped = over_length_rows(lengths, s["over_length"], s.get("max_length"))
-    index = pq.read_table(args.filtered, columns=["row_id", "name"])
+    group = GROUP if GROUP in pq.read_schema(args.filtered).names else "name"
+    index = pq.read_table(args.filtered, columns=["row_id", group])
     keep = ~np.isin(index["row_id"].to_numpy(), list(dropped))
-    names = np.asarray(index["name"].to_pylist(), dtype=object)[keep]
-    val_problems, target = choose_val_problems(names, s["val_ratio"], s["seed"], s["min_val_rows"])
+    names = np.asarray(index[group].to_pylist(), dtype=object)[keep]
+    val_groups, target = choose_val_problems(names, s["val_ratio"], s["seed"], s["min_val_rows"])
     if math.ceil(s["val_ratio"] * len(names)) < s["min_val_rows"]:
         log.warning(
             "val_ratio %.4f of %d rows gives fewer than the train batch size %d; validation raised "
@@ -100,15 +104,16 @@ def main(args):
     schema = pq.read_schema(args.filtered)
     schema = pa.schema([schema.field(c) for c in COLUMNS] + [pa.field("n_tokens", pa.int64())])
     with pq.ParquetWriter(args.train, schema) as train_w, pq.ParquetWriter(args.val, schema) as val_w:
-        for batch in pq.ParquetFile(args.filtered).iter_batches(batch_size=4096, columns=COLUMNS):
+        for batch in pq.ParquetFile(args.filtered).iter_batches(batch_size=4096, columns=[*COLUMNS, group]):
             row_ids = batch.column("row_id").to_pylist()
             missing = [r for r in row_ids if r not in n_tokens]
             if missing:
                 raise cli.PipelineError(f"{args.lengths} has no token count for rows {missing[:5]} of {args.filtered}")
-            batch = batch.append_column("n_tokens", pa.array([n_tokens[r] for r in row_ids], pa.int64()))
-            table = pa.Table.from_batches([batch], schema=schema)
-            table = table.filter(pc.invert(pc.is_in(table["row_id"], pa.array(sorted(dropped), pa.int64()))))
-            is_val = pc.is_in(table["name"], pa.array(sorted(val_problems), pa.string()))
+            table = pa.Table.from_batches([batch]).filter(
+                pc.invert(pc.is_in(batch.column("row_id"), pa.array(sorted(dropped), pa.int64()))))
+            is_val = pc.is_in(table[group], pa.array(sorted(val_groups), pa.string()))
+            table = table.select(COLUMNS).append_column(
+                "n_tokens", pa.array([n_tokens[r] for r in table["row_id"].to_pylist()], pa.int64()))
             for side, writer, mask in (("train", train_w, pc.invert(is_val)), ("val", val_w, is_val)):
                 part = table.filter(mask)
                 writer.write_table(part)

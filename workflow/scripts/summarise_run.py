@@ -45,6 +45,26 @@ def provenance_rows(records):
     return rows
 
 
+def verification_section(filtered):
+    """What the execution check ran and found, its calibration, and the decontamination and
+    near-duplicate counts (the filter report's later steps)."""
+    v = filtered.get("verification")
+    if v is None:
+        return ""
+    c = v["calibration"]
+    rate = lambda x: "n/a" if x is None else f"{100 * x:.1f}%"  # noqa: E731
+    rows = [("solutions executed", v["executed"]), ("passed all their tests", rate(v["correct_pass_rate"]))]
+    rows += [(f"failed: {k}", n) for k, n in v["correct_failures_by_error"].items()]
+    rows += [(f"unverified: {k.replace('_', ' ')}", n) for k, n in v["unverified"].items() if n]
+    rows += [("incorrect solutions executed (calibration)", c["incorrect_executed"]),
+             ("... of which failed, as they must", rate(c["incorrect_fail_rate"]))]
+    rows += [(f"contaminated by {k}", n) for k, n in filtered.get("contaminated_by", {}).items()]
+    near = filtered.get("near_duplicates", {})
+    rows += [("near-duplicates rejected", near.get("rejected", 0)),
+             ("mirrored problem groups", len(near.get("mirrored_problem_groups", [])))]
+    return "<h2>Execution check, decontamination, near-duplicates</h2>" + table(["", "count"], rows)
+
+
 def summary_page(run, filtered, audit, split, done, export, ev, records):
     parts = [f"<h1>Run {html.escape(run)}</h1>"]
     parts.append("<h2>Filter</h2>" + table(
@@ -52,6 +72,7 @@ def summary_page(run, filtered, audit, split, done, export, ev, records):
         [("in", filtered["in"]), ("kept", filtered["kept"])]
         + [(f"rejected: {k}", v) for k, v in filtered["rejected"].items() if v],
     ))
+    parts.append(verification_section(filtered))
     pct = audit["percentiles"]
     parts.append("<h2>Token lengths</h2>" + table(
         ["p50", "p90", "p99", "p99.6", "max", f"within {audit['max_length']}", "rows over"],

@@ -401,5 +401,317 @@ def _launch():
     os._exit(0)  # no atexit handlers or finalizers of the program run after the verdict
 
 
+# ---------------------------------------------------------------- stdin/stdout judging
+#
+# A contest solution runs once per test. Starting an interpreter per run would cost more than most
+# runs (~20 ms against ~2 ms), so a judge process is started once per worker and forks a child per
+# test: the child confines itself exactly as the launcher does (rlimits, namespaces, nobody,
+# seccomp, the audit hook), reads the test's input as stdin, writes stdout to a file, and the judge
+# compares that with the expected output. A program that misbehaves only ever takes its child down.
+
+WRONG_ANSWER, TIMEOUT, RUNTIME_ERROR, MEMORY_LIMIT, ACCEPTED = (
+    "wrong_answer", "timeout", "runtime_error", "memory_limit", "accepted")
+VERDICTS = (ACCEPTED, WRONG_ANSWER, TIMEOUT, RUNTIME_ERROR, MEMORY_LIMIT)
+_SHOWN_TOKENS = 40  # characters of a differing output token quoted in a wrong answer's message
+
+
+@dataclasses.dataclass(frozen=True)
+class Checker:
+    """How an output is compared with the expected one, as code_contests' checker does: as
+    whitespace-separated tokens; tokens that both read as numbers, one of them with a fraction or
+    exponent, are equal within float_tolerance (absolute, or relative to the expected value)."""
+
+    float_tolerance: float = 1e-6
+    ignore_case: bool = False
+
+
+def outputs_match(output, expected, checker=Checker()):
+    """None when output matches expected under checker, else what differs first."""
+    got, want = output.split(), expected.split()
+    for i, (a, b) in enumerate(zip(got, want)):
+        if a == b or (checker.ignore_case and a.lower() == b.lower()):
+            continue
+        if checker.float_tolerance and _numbers_close(a, b, checker.float_tolerance):
+            continue
+        return f"token {i + 1}: got {a[:_SHOWN_TOKENS]!r}, expected {b[:_SHOWN_TOKENS]!r}"
+    if len(got) != len(want):
+        return f"{len(got)} tokens, expected {len(want)}"
+    return None
+
+
+def _numbers_close(a, b, tolerance):
+    if not any(c in a + b for c in ".eE"):  # two integers that differ, or words
+        return False
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return abs(x - y) <= tolerance * max(1.0, abs(y))
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """A solution's verdict over its tests: ACCEPTED, or the first failing test's verdict with its
+    index (0-based, in the order given), the exception class or signal, and a short message.
+    seconds is the slowest test's wall time."""
+
+    verdict: str
+    test: int = -1
+    error: str = ""
+    message: str = ""
+    seconds: float = 0.0
+
+
+class Judge:
+    """Runs solutions against their stdin/stdout tests in `workers` judge processes (default: one
+    per CPU), one child process per test. Use as a context manager; judge() is safe to call from
+    many threads at once, each call using one judge process."""
+
+    def __init__(self, workers=None):
+        import queue
+        import threading
+
+        self._lock = threading.Lock()
+        self._idle = queue.SimpleQueue()
+        self._processes = []
+        for _ in range(workers or os.cpu_count()):
+            self._idle.put(None)  # started on first use
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        with self._lock:
+            for proc in self._processes:
+                _stop_judge(proc)
+            self._processes = []
+
+    def judge(self, source, tests, limits, checker=Checker()):
+        """The Verdict of one program on tests, a list of (input, expected output) pairs, each run
+        under limits (timeout_s is per test). Stops at the first test that fails."""
+        import subprocess
+
+        proc = self._idle.get()
+        try:
+            if proc is None or proc.poll() is not None:
+                proc = self._start()
+            job = {"source": source, "tests": tests, "limits": dataclasses.asdict(limits),
+                   "checker": dataclasses.asdict(checker)}
+            proc.stdin.write(json.dumps(job).encode() + b"\n")
+            proc.stdin.flush()
+            line = _read_line(proc, deadline_s=len(tests) * (limits.timeout_s + 1) + 30)
+            if line is None:  # the judge itself died or hung: never the program's fault
+                _stop_judge(proc)
+                message = (proc.stderr.read() or b"").decode("utf-8", "replace")[-_MESSAGE_CHARS:]
+                proc = None
+                raise SandboxError(f"the judge process failed: {message or 'no reply'}")
+            return Verdict(**json.loads(line))
+        except (BrokenPipeError, subprocess.SubprocessError) as e:
+            _stop_judge(proc)
+            proc = None
+            raise SandboxError(f"the judge process failed: {e}") from None
+        finally:
+            self._idle.put(proc)
+
+    def _start(self):
+        import subprocess
+        import tempfile
+
+        home = tempfile.mkdtemp(prefix="judge-")
+        os.chmod(home, 0o755)  # the tests' working directories are in it: nobody must reach them
+        proc = subprocess.Popen(
+            [PYTHON, "-I", "-S", "-B", _LAUNCHER, "--judge", home],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=home,
+            env=clean_environment(home), start_new_session=True,
+        )
+        proc.home = home
+        with self._lock:
+            self._processes.append(proc)
+        return proc
+
+
+def _read_line(proc, deadline_s):
+    """The judge's next reply line, or None when it ended or overran deadline_s."""
+    import select
+
+    ready, _, _ = select.select([proc.stdout], [], [], deadline_s)
+    line = proc.stdout.readline() if ready else b""
+    return line or None
+
+
+def _stop_judge(proc):
+    import shutil
+
+    if proc is None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        stream.close()
+    shutil.rmtree(proc.home, ignore_errors=True)
+
+
+def _serve(home):
+    """The judge process: one job per stdin line, one Verdict per stdout line."""
+    import shutil
+    import tempfile
+
+    replies = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 1)  # nothing a child inherits can write into the reply stream
+    os.makedirs(home, exist_ok=True)
+    for line in sys.stdin:
+        job = json.loads(line)
+        try:
+            code = compile(job["source"], "<program>", "exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+            verdict = {"verdict": RUNTIME_ERROR, "test": 0, "error": type(e).__name__, "message": _describe(e)}
+        else:
+            workdir = tempfile.mkdtemp(dir=home)
+            try:
+                verdict = _judge_tests(code, job["tests"], job["limits"], job["checker"], workdir, null)
+            finally:
+                shutil.rmtree(workdir, ignore_errors=True)
+        replies.write(json.dumps(verdict) + "\n")
+        replies.flush()
+
+
+def _judge_tests(code, tests, limits, checker, workdir, null):
+    import time
+
+    checker = Checker(**checker)
+    slowest = 0.0
+    for i, (test_input, expected) in enumerate(tests):
+        started = time.monotonic()
+        outcome, error, message, output = _run_test(code, test_input, limits, workdir, null)
+        slowest = max(slowest, time.monotonic() - started)
+        if outcome is None:
+            difference = outputs_match(output, expected, checker)
+            if difference is None:
+                continue
+            outcome, message = WRONG_ANSWER, difference
+        return {"verdict": outcome, "test": i, "error": error, "message": message, "seconds": round(slowest, 4)}
+    return {"verdict": ACCEPTED, "test": -1, "error": "", "message": "", "seconds": round(slowest, 4)}
+
+
+def _run_test(code, test_input, limits, workdir, null):
+    """(failure or None, error, message, output) of one run of code on test_input."""
+    import select
+
+    with open(os.path.join(os.path.dirname(workdir), "input"), "w+b") as stdin, \
+            open(os.path.join(os.path.dirname(workdir), "output"), "w+b") as stdout:
+        stdin.write(test_input.encode("utf-8", "surrogateescape"))
+        stdin.seek(0)
+        verdict_read, verdict_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(verdict_read)
+            _child(code, stdin.fileno(), stdout.fileno(), null, verdict_write, workdir, limits)
+        os.close(verdict_write)
+        ended = os.pidfd_open(pid)
+        poller = select.poll()
+        poller.register(ended, select.POLLIN)
+        timed_out = not poller.poll(limits["timeout_s"] * 1000)
+        if timed_out:
+            os.kill(pid, signal.SIGKILL)
+        status = os.waitpid(pid, 0)[1]
+        os.close(ended)
+        with os.fdopen(verdict_read, "rb") as pipe:
+            report = pipe.read(_REPORT_BYTES)
+        stdout.seek(0)
+        output = stdout.read().decode("utf-8", "replace")
+    _clear(workdir)
+    if timed_out:
+        return TIMEOUT, "TimeoutError", f"still running after {limits['timeout_s']:g} s (wall clock)", output
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig in (signal.SIGXCPU, signal.SIGKILL) and not report:
+            return TIMEOUT, "TimeoutError", f"CPU time limit of {limits['cpu_s']} s exceeded", output
+        return RUNTIME_ERROR, signal.Signals(sig).name, f"killed by {signal.Signals(sig).name}", output
+    if not report:  # it ended itself (os._exit) before the program's end: its status says how
+        code = os.WEXITSTATUS(status)
+        return (None, "", "", output) if code == 0 else (RUNTIME_ERROR, "Exited", f"exit status {code}", output)
+    record = _last_record(report)
+    if not record["error"]:
+        return None, "", "", output
+    if record["error"] == "MemoryError":
+        return MEMORY_LIMIT, "MemoryError", f"over the memory limit of {limits['memory_bytes'] >> 20} MB", output
+    return RUNTIME_ERROR, record["error"], record["message"], output
+
+
+def _last_record(report):
+    """The child's report: its last line (the program can write to the same pipe before it)."""
+    for line in reversed(report.splitlines()):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("error"), str):
+            return {"error": record["error"], "message": str(record.get("message", ""))[:_MESSAGE_CHARS]}
+    return {"error": "Exited", "message": "ended without a report"}
+
+
+def _clear(workdir):
+    """Empty workdir for the next test (what the program wrote there)."""
+    import shutil
+
+    for entry in os.scandir(workdir):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+
+
+def _child(code, stdin_fd, stdout_fd, null, verdict_fd, workdir, limits):
+    """A test's process: confine, run code as __main__ on the test's stdin, report how it ended
+    (an empty error: it ran to its end or exited with status 0)."""
+    import io
+
+    error, message = "", ""
+    try:
+        os.dup2(stdin_fd, 0)
+        os.dup2(stdout_fd, 1)
+        os.dup2(null, 2)
+        os.dup2(verdict_fd, 3)
+        os.closerange(4, os.sysconf("SC_OPEN_MAX"))  # the judge's reply stream above all
+        verdict_fd = 3
+        stack = limits["memory_bytes"]  # the main thread's stack may use what memory allows, as judges do
+        resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
+        _confine(workdir, limits)
+        os.chdir(workdir)
+        sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding="utf-8",
+                                     errors="surrogateescape")
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding="utf-8",
+                                      errors="surrogateescape")
+        # site's exit() and quit(), which contest programs call and -S leaves out
+        __builtins__.exit = __builtins__.quit = sys.exit
+        sys.addaudithook(_audit_hook(workdir))
+    except BaseException as exc:
+        os.write(verdict_fd, json.dumps({"error": "SandboxError", "message": _describe(exc)}).encode())
+        os._exit(1)
+    try:
+        try:
+            exec(code, {"__name__": "__main__", "__builtins__": __builtins__})
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                error, message = "SystemExit", f"exit status {exc.code}"[:_MESSAGE_CHARS]
+        sys.stdout.flush()
+    except BaseException as exc:
+        error, message = type(exc).__name__, _describe(exc)
+    try:
+        os.write(verdict_fd, ("\n" + json.dumps({"error": error, "message": message}) + "\n").encode())
+    finally:
+        os._exit(0)
+
+
 if __name__ == "__main__":
-    _launch()
+    if sys.argv[1:2] == ["--judge"]:
+        _serve(sys.argv[2])
+    else:
+        _launch()
