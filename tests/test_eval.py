@@ -62,3 +62,7 @@ def test_report_gathers_every_run_page(smoke_workdir):
     for heading in ("Filter", "Token lengths", "Split", "Training", "Export", "Eval: base vs fine-tuned"):
         assert f"<h2>{heading}" in summary
     assert "passed</span>: max weight diff 0" in summary
+    assert "<h2>Execution check, decontamination, near-duplicates" in summary
+    # The pictures a person looks at, embedded: rejections by reason, token lengths, training curves.
+    for alt in ("rejected rows by reason", "token-length histogram with the max_length line", "training curves"):
+        assert f'<img alt="{alt}" style="max-width:100%" src="data:image/png;base64,' in summary

@@ -1,9 +1,11 @@
 import json
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
+from audit_lengths import histogram_bins
 from count_tokens import load_tokenizer, token_counts
 
 
@@ -74,3 +76,16 @@ def test_audit_report_matches_the_lengths(smoke_workdir, expected_rejections):
     assert plan["train_rows"] + plan["val_rows"] == len(n)
     assert plan["total_steps"] == 10 and plan["warmup_steps"] == 1 and plan["checkpoints_saved"] == 2
     assert (smoke_workdir / "results/smoke/audit/length_hist.png").stat().st_size > 10_000
+
+
+def test_histogram_spreads_the_bulk_and_counts_the_long_tail_apart():
+    """The smoke run's shape: 220 rows of a few hundred tokens and two of ~20k. Up to the max, one
+    bin held 220 of them; with the cap, the bulk spreads and the two long rows are the overflow."""
+    rng = np.random.default_rng(0)
+    n = np.concatenate([rng.integers(120, 900, 220), [19_500, 21_000]])
+    edges, counts, overflow, cap = histogram_bins(n, max_length=4096)
+    assert overflow == 2 and counts.sum() + overflow == len(n)
+    assert counts.max() < 0.5 * len(n) and (counts > 0).sum() >= 5
+    assert edges[0] == 0 and cap == edges[-1] > 4096  # the max_length line is on the axis
+    short_tail = np.concatenate([n[:220], [4300]])
+    assert histogram_bins(short_tail, max_length=4096)[2] == 0  # a tail just past the cap is shown whole

@@ -30,7 +30,7 @@ rule smoke_eval:
         " --samples {output.samples} --provenance {output.provenance} --log {log}"
 
 
-# One page per run for `snakemake --report`: data, training, export and eval numbers.
+# One page per run for `snakemake --report`: data, training, export and eval numbers and pictures.
 rule summarise_run:
     input:
         filter_report="results/{run}/data/filter_report.json",
@@ -39,6 +39,8 @@ rule summarise_run:
         done="results/{run}/train/done.json",
         export_report="results/{run}/export.json",
         eval_report="results/{run}/eval/smoke.json",
+        curves="results/{run}/train/curves.png",
+        length_hist="results/{run}/audit/length_hist.png",
         provenance=provenance_records,
         code=rule_code("summarise_run"),
     output:
@@ -59,5 +61,6 @@ rule summarise_run:
         " --filter-report {input.filter_report} --audit-report {input.audit_report}"
         " --split-report {input.split_report} --done {input.done}"
         " --export-report {input.export_report} --eval-report {input.eval_report}"
+        " --curves {input.curves} --length-hist {input.length_hist}"
         " --provenance-records {input.provenance:q}"
         " --out {output} --log {log}"

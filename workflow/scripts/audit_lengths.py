@@ -36,13 +36,32 @@ def length_audit(n_tokens, max_length, over_length):
     }
 
 
+def histogram_bins(n_tokens, max_length, bins=100):
+    """(edges, counts, overflow, cap): equal bins up to a cap past both max_length and the 99th
+    percentile, so that the bulk of the rows spreads over the bins however long the few longest
+    rows are (the smoke run's two 20k-token rows put 220 of its 222 rows in one bin of a histogram
+    up to its max); rows past the cap are counted in one overflow bar."""
+    n = np.asarray(n_tokens)
+    cap = max(max_length, float(np.percentile(n, 99)) if len(n) else 0.0) * 1.1
+    if len(n) and cap < n.max() <= 1.25 * cap:  # a short tail: shown whole, no overflow bar
+        cap = float(n.max())
+    counts, edges = np.histogram(np.minimum(n, cap), bins=bins, range=(0, cap))
+    overflow = int((n > cap).sum())
+    counts[-1] -= overflow  # np.minimum put the overflow rows in the last bin
+    return edges, counts, overflow, cap
+
+
 def plot_histogram(n_tokens, max_length, path):
+    edges, counts, overflow, cap = histogram_bins(n_tokens, max_length)
+    width = edges[1] - edges[0]
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.hist(n_tokens, bins=min(100, max(10, len(n_tokens) // 5)), color="#4c72b0")
+    ax.bar(edges[:-1], counts, width=width, align="edge", color="#4c72b0")
+    if overflow:
+        ax.bar(cap + width, overflow, width=2 * width, align="edge", color="#dd8452",
+               label=f"{overflow} rows over {cap:,.0f} tokens (longest {int(np.max(n_tokens)):,})")
     ax.axvline(max_length, color="#c44e52", linestyle="--", label=f"max_length = {max_length}")
     ax.set_xlabel("tokens per row (chat template applied)")
     ax.set_ylabel("rows")
-    ax.set_yscale("log")
     ax.set_title(f"Token lengths of {len(n_tokens)} filtered rows")
     ax.legend()
     fig.tight_layout()

@@ -1,7 +1,11 @@
-"""Rule summarise_run: one HTML page per run for `snakemake --report`: filter counts, the token
-audit and plan, the training summary, the export check, and the eval table (base vs fine-tuned)."""
+"""Rule summarise_run: one HTML page per run for `snakemake --report`: filter counts with a chart
+of the rejections by reason, the execution check, the token audit with its histogram, the training
+summary with its curves, the export check, and the eval table (base vs fine-tuned). The pictures
+are embedded, so the page is one file a browser shows anywhere."""
 
+import base64
 import html
+import io
 import json
 import logging
 
@@ -45,6 +49,37 @@ def provenance_rows(records):
     return rows
 
 
+def picture(png, alt):
+    """An <img> holding the PNG bytes (a data: URI)."""
+    return (f'<p><img alt="{html.escape(alt)}" style="max-width:100%" '
+            f'src="data:image/png;base64,{base64.b64encode(png).decode()}"></p>')
+
+
+def rejections_chart(filtered):
+    """A horizontal bar chart (PNG bytes) of the rejected rows by reason, or None when none were."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    reasons = sorted(((n, k) for k, n in filtered["rejected"].items() if n), reverse=True)
+    if not reasons:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(reasons) + 1.2))
+    bars = ax.barh([k for _, k in reasons][::-1], [n for n, _ in reasons][::-1], color="#4c72b0")
+    ax.bar_label(bars, labels=[f"{n:,}" for n, _ in reasons][::-1], padding=3)
+    wide = reasons[0][0] > 50 * reasons[-1][0]  # BEE: millions of other-language rows, a handful of others
+    if wide:
+        ax.set_xscale("log")
+    ax.set_xlabel("rows rejected" + (" (log scale)" if wide else ""))
+    ax.set_title(f"{sum(n for n, _ in reasons):,} of {filtered['in']:,} rows rejected, by reason")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return out.getvalue()
+
+
 def verification_section(filtered):
     """What the execution check ran and found, its calibration, and the decontamination and
     near-duplicate counts (the filter report's later steps)."""
@@ -65,13 +100,18 @@ def verification_section(filtered):
     return "<h2>Execution check, decontamination, near-duplicates</h2>" + table(["", "count"], rows)
 
 
-def summary_page(run, filtered, audit, split, done, export, ev, records):
+def summary_page(run, filtered, audit, split, done, export, ev, records, pictures=None):
+    """The page; pictures: {"curves": PNG bytes, "length_hist": PNG bytes} (left out when absent)."""
+    pictures = pictures or {}
     parts = [f"<h1>Run {html.escape(run)}</h1>"]
     parts.append("<h2>Filter</h2>" + table(
         ["rows", "count"],
         [("in", filtered["in"]), ("kept", filtered["kept"])]
         + [(f"rejected: {k}", v) for k, v in filtered["rejected"].items() if v],
     ))
+    chart = rejections_chart(filtered)
+    if chart:
+        parts.append(picture(chart, "rejected rows by reason"))
     parts.append(verification_section(filtered))
     pct = audit["percentiles"]
     parts.append("<h2>Token lengths</h2>" + table(
@@ -79,6 +119,8 @@ def summary_page(run, filtered, audit, split, done, export, ev, records):
         [(pct["p50"], pct["p90"], pct["p99"], pct["p99.6"], pct["max"],
           f"{100 * audit['fraction_within_max_length']:.2f}%", audit["rows_over_max_length"])],
     ))
+    if "length_hist" in pictures:
+        parts.append(picture(pictures["length_hist"], "token-length histogram with the max_length line"))
     parts.append("<h2>Split</h2>" + table(
         ["side", "rows", "problems"],
         [("train", split["train"]["rows"], split["train"]["problems"]),
@@ -89,6 +131,8 @@ def summary_page(run, filtered, audit, split, done, export, ev, records):
         [(done["final_step"], done["train_loss"], done["val_loss"], done["tokens"], done["wall_seconds"],
           len(done["launches"]), f"{done['device']} x {done['nproc']}")],
     ))
+    if "curves" in pictures:
+        parts.append(picture(pictures["curves"], "training curves"))
     check = export["check"]
     verdict = '<span class="good">passed</span>' if check["passed"] else '<span class="bad">FAILED</span>'
     parts.append(f"<h2>Export</h2><p>{verdict}: max weight diff {check['max_weight_diff']:.3g}, max logit diff "
@@ -112,7 +156,8 @@ def main(args):
     load = lambda p: json.load(open(p))  # noqa: E731
     records = [(p, load(p)) for p in args.provenance_records]
     page = summary_page(args.run, load(args.filter_report), load(args.audit_report), load(args.split_report),
-                        load(args.done), load(args.export_report), load(args.eval_report), records)
+                        load(args.done), load(args.export_report), load(args.eval_report), records,
+                        {"curves": open(args.curves, "rb").read(), "length_hist": open(args.length_hist, "rb").read()})
     with open(args.out, "w") as f:
         f.write(page)
     log.info("summary of run %s written to %s", args.run, args.out)
@@ -122,7 +167,7 @@ if __name__ == "__main__":
     p = cli.parser(__doc__)
     p.add_argument("--run", required=True)
     cli.inputs(p, "--filter-report", "--audit-report", "--split-report", "--done", "--export-report",
-               "--eval-report", required=True)
+               "--eval-report", "--curves", "--length-hist", required=True)
     cli.inputs(p, "--provenance-records", nargs="+", required=True)
     cli.outputs(p, "--out", required=True)
     cli.run(main, p)
