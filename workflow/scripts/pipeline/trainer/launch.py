@@ -140,7 +140,11 @@ def launch(cmd, env, cwd, log_paths, stop_file=None, grace_seconds=120):
     ignored, hard_stop = (signal.SIGUSR1,), signal.SIGTERM
     if stop_file is not None:
         ignored, hard_stop = (signal.SIGUSR1, signal.SIGTERM), signal.SIGINT
-        env = dict(env, TORCHELASTIC_SIGNALS_TO_HANDLE="SIGINT,SIGHUP,SIGQUIT")  # torchrun's default less SIGTERM
+        # torchrun's default less SIGTERM. torchrun reads it as --signals-to-handle's default
+        # (PET_SIGNALS_TO_HANDLE) and then sets TORCHELASTIC_SIGNALS_TO_HANDLE from that itself, so the
+        # latter alone is overwritten: the agent then caught SIGTERM and killed the workers mid-save.
+        agent_signals = "SIGINT,SIGHUP,SIGQUIT"
+        env = dict(env, PET_SIGNALS_TO_HANDLE=agent_signals, TORCHELASTIC_SIGNALS_TO_HANDLE=agent_signals)
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             preexec_fn=lambda: _agent_apart(ignored))
 
