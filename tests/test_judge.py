@@ -55,6 +55,14 @@ def test_verdicts(judge, source, verdict, test, error):
     assert (v.verdict, v.test, v.error) == (verdict, test, error), v
 
 
+def test_a_timeout_reads_the_same_whichever_clock_stops_it(judge):
+    """The CPU rlimit stops a spinning program, the wall-clock kill a sleeping one; under load either
+    can come first, and a rejection's detail must not depend on the machine's load."""
+    spin = judge.judge("while True:\n    pass\n", SUM_TESTS, LIMITS)
+    sleep = judge.judge("import time\ntime.sleep(30)\n", SUM_TESTS, LIMITS)
+    assert spin.message == sleep.message == "over the time limit of 1 s", (spin, sleep)
+
+
 def test_syntax_error_is_a_runtime_error_before_any_test(judge):
     v = judge.judge("print(", SUM_TESTS, LIMITS)
     assert (v.verdict, v.error) == ("runtime_error", "SyntaxError")
