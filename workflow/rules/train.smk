@@ -104,6 +104,9 @@ rule export:
         "results/{run}/logs/export.log",
     conda:
         "../../envs/pipeline.yaml"
+    # The check runs on the GPU where there is one.
+    resources:
+        gpu=lambda w: 1 if RUN_CONFIG[w.run]["model"]["source"] != "tiny" else 0,
     params:
         settings=settings("export"),
     message:
