@@ -127,6 +127,25 @@ def test_bad_settings_stop_with_the_setting_named(smoke_workdir, override, messa
     assert re.search(message, proc.stdout, re.S), proc.stdout[-3000:]
 
 
+@pytest.mark.parametrize(
+    "contests, message",
+    [
+        ({"path": None}, r"run 'smoke': eval.contests.source is local but eval.contests.path is not set"),
+        ({"splits": ["hidden"]}, r"run 'smoke': eval.contests.path resources/sample/code_contests holds no .jsonl or "
+                                 r"\.parquet file of the splits \['hidden'\]"),
+        ({"source": "hub", "benchmark": "apps"},
+         r"run 'smoke': eval.contests.benchmark 'apps' is not a benchmark of filter.decontaminate.hub in the "
+         r"code_contests layout"),
+    ],
+)
+def test_bad_contest_problems_stop_with_the_setting_named(smoke_workdir, contests, message):
+    """Checked where the eval's inputs are resolved: when the eval is planned."""
+    path = write_config_override(smoke_workdir, {"runs": {"smoke": {"eval": {"contests": contests}}}}, name="bad.yaml")
+    proc = snakemake(smoke_workdir, "--dry-run", "results/smoke/eval/smoke.json", "--configfile", path, check=False)
+    assert proc.returncode != 0
+    assert re.search(message, proc.stdout, re.S), proc.stdout[-3000:]
+
+
 def test_missing_raw_data_is_a_clear_error(smoke_workdir, tmp_path):
     local = write_config_override(tmp_path, {"runs": {"main": {"data": {"source": "local"}}}})
     proc = snakemake(smoke_workdir, "--dry-run", "data", "--configfile", local, check=False)

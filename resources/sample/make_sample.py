@@ -12,6 +12,9 @@ Writes, next to this script:
                                problems.yaml in deepmind/code_contests' schema
                                (public / private / generated tests, solutions,
                                incorrect_solutions, time and memory limits)
+    code_contests/valid.jsonl  the same for the held-out problems of
+    code_contests/test.jsonl   held_out_problems.yaml, by their split: problems
+                               that appear in no other file
     expected_rejections.json   which problems.jsonl rows the filters must
                                reject, and with which reason; near-duplicates,
                                unverified rows, mirrored problems, test counts
@@ -32,6 +35,8 @@ from SEED, so two runs produce byte-identical files.
 Layout: the literal texts live in texts/, this file only assembles them.
     texts/problems.yaml       clean problems: statement parts, examples, solutions
     texts/chat_problems.yaml  problems that only appear in chat.jsonl
+    texts/held_out_problems.yaml
+                              problems that only appear in valid.jsonl / test.jsonl
     texts/bad_rows.yaml       the HumanEval text (the contamination source) and
                               the rows the filters must reject, and where they go
     this file                 generated solutions, statement rendering, row
@@ -66,6 +71,7 @@ def load(name):
 
 PROBLEMS = load("problems.yaml")
 CHAT_PROBLEMS = load("chat_problems.yaml")
+HELD_OUT_PROBLEMS = load("held_out_problems.yaml")
 _BAD = load("bad_rows.yaml")
 HUMANEVAL = _BAD["humaneval"]
 BAD_ROWS = _BAD["bad_rows"]
@@ -414,6 +420,46 @@ def gen_trips(size):
     return "\n".join(lines)
 
 
+def gen_menus(size):
+    """pricecap: 100 menus of `size` dishes, caps from 1 to above every price."""
+    rng = _rng("menus", size)
+    lines = ["100"]
+    for _ in range(100):
+        lines.append(f"{size} {rng.choice([1, rng.randint(1, 10 ** 9), 10 ** 9])}")
+        lines.append(" ".join(str(rng.randint(1, 10 ** 9)) for _ in range(size)))
+    return "\n".join(lines)
+
+
+def gen_toggles(size):
+    """lamps: n = m = size, ranges of mixed lengths."""
+    rng = _rng("toggles", size)
+    lines = [f"{size} {size}"]
+    for _ in range(size):
+        l = rng.randint(1, size)
+        length = rng.choice([0, rng.randint(0, 100), rng.randint(0, size)])
+        lines.append(f"{l} {min(size, l + length)}")
+    return "\n".join(lines)
+
+
+def gen_loyalty(size):
+    """coffee: `size` customers, each of n and k small or up to 10^9."""
+    rng = _rng("loyalty", size)
+    lines = [str(size)]
+    for _ in range(size):
+        n, k = (rng.choice([rng.randint(1, 20), rng.randint(1, 10 ** 9)]) for _ in range(2))
+        lines.append(f"{n} {k} {rng.randint(1, 1000)}")
+    return "\n".join(lines)
+
+
+def gen_ab_strings(size):
+    """balsub: three strings of `size` letters: fair coin flips, alternating
+    letters (the most balanced substrings), a biased coin (few of them)."""
+    rng = _rng("ab_strings", size)
+    fair = "".join(rng.choice("ab") for _ in range(size))
+    biased = "".join("a" if rng.random() < 0.7 else "b" for _ in range(size))
+    return "\n".join(["3", fair, ("ab" * size)[:size], biased])
+
+
 # What the texts' [generator, size] pairs name: solutions too long to write out,
 # and test inputs too large to write out.
 GENERATORS = {"prime_table": prime_table_solution, "hailstone_table": hailstone_table_solution}
@@ -493,8 +539,11 @@ def change_whitespace(solution, style):
 CC_SOURCE = {"codechef": 1, "codeforces": 2, "hackerearth": 3, "codejam": 4,
              "atcoder": 5, "aizu": 6}
 CC_LANGUAGE = {"PYTHON": 1, "CPP": 2, "PYTHON3": 3, "JAVA": 4}
-# Difficulty: codeforces and atcoder problems carry their index letter, A = 7.
+# Difficulty: codeforces and atcoder problems carry their index letter, A = 7;
+# codechef problems one of the categories below (the training ones carry none).
 CC_DIFFICULTY_A = 7
+CC_DIFFICULTY = {"UNKNOWN_DIFFICULTY": 0, "EASY": 1, "MEDIUM": 2, "HARD": 3, "HARDER": 4,
+                 "HARDEST": 5, "EXTERNAL": 6}
 DEFAULT_TIME_LIMIT = 1                 # seconds, where a problem gives none
 MEMORY_LIMIT_BYTES = 256 * 2 ** 20
 INCORRECT_TIME_FACTOR = 3              # an incorrect solution may fail by running this x limit
@@ -589,20 +638,21 @@ def time_limit_of(p):
     return p.get("time_limit", DEFAULT_TIME_LIMIT)
 
 
-def build_tests(pool):
+def build_tests(pool, problems):
     """Expected outputs for every problem's tests, and the checks that all its
     correct solutions agree and all its incorrect Python 3 solutions fail.
     Returns {problem key: (public (inputs, outputs), private (inputs, outputs))}."""
     tests, errors, slowest = {}, [], []
     first_runs = {}
-    for p in PROBLEMS:
+    by_key = {p["key"]: p for p in problems}
+    for p in problems:
         public_in = [ex["input"] + "\n" for ex in p["examples"]]
         private_in = [test_input(v) for v in p["private_inputs"]]
         first_runs[p["key"]] = [pool.submit(run_solution, p["solutions"][0], t, time_limit_of(p))
                                 for t in public_in + private_in]
         tests[p["key"]] = (public_in, private_in)
     expected = {}
-    for p in PROBLEMS:
+    for p in problems:
         key, real = p["key"], p.get("real_output", False)
         public_in, private_in = tests[key]
         outs = []
@@ -620,7 +670,7 @@ def build_tests(pool):
             outs[j] = ex["output"] + "\n"
         expected[key] = outs
     checks = []
-    for p in PROBLEMS:
+    for p in problems:
         key = p["key"]
         inputs = tests[key][0] + tests[key][1]
         for i, sol in enumerate(p["solutions"]):
@@ -636,7 +686,7 @@ def build_tests(pool):
     failing = {}
     for kind, key, i, j, fut in checks:
         run = fut.result()
-        p = PROBLEMS_BY_KEY[key]
+        p = by_key[key]
         v = verdict(run, expected[key][j], p.get("real_output", False))
         if kind == "correct":
             slowest.append((run.cpu_s, key, i, j))
@@ -646,7 +696,7 @@ def build_tests(pool):
                               f"{(run.stdout[:80] + run.stderr[-200:])!r}")
         elif v is not None:
             failing.setdefault((key, i), []).append(j)
-    for p in PROBLEMS:
+    for p in problems:
         for i, inc in enumerate(p.get("incorrect_solutions", [])):
             if incorrect_language(inc) == "PYTHON3" and not failing.get((p["key"], i)):
                 errors.append(f"{p['key']}: incorrect solution {i} passes every test")
@@ -678,7 +728,10 @@ def code_contests_record(p, public, private):
         letter = cf_index
     elif p["source"] == "atcoder":
         letter = p["difficulty"]
-    difficulty = CC_DIFFICULTY_A + ord(letter[0]) - ord("A") if letter else 0
+    if letter:
+        difficulty = CC_DIFFICULTY_A + ord(letter[0]) - ord("A")
+    else:
+        difficulty = CC_DIFFICULTY[p.get("difficulty", "UNKNOWN_DIFFICULTY")]
     incorrect = p.get("incorrect_solutions", [])
     seconds = time_limit_of(p)
     return {
@@ -825,6 +878,23 @@ def build_chat_rows():
     return rows
 
 
+# code_contests' held-out splits, each written to code_contests/<split>.jsonl.
+SPLITS = ("valid", "test")
+
+
+def check_held_out():
+    """The held-out problems must stay unseen in training: rows and tests are
+    joined by name, so none may share a name with a row of bee/ or train.jsonl;
+    and build_tests indexes all problems by key."""
+    training_names = {p["name"] for p in PROBLEMS + CHAT_PROBLEMS}
+    training_names |= {spec["row"]["name"] for spec in BAD_ROWS if "row" in spec}
+    names = [p["name"] for p in HELD_OUT_PROBLEMS]
+    keys = [p["key"] for p in PROBLEMS + HELD_OUT_PROBLEMS]
+    assert len(set(names)) == len(names) and not training_names & set(names), "held-out name taken"
+    assert len(set(keys)) == len(keys), "held-out key taken"
+    assert all(p["split"] in SPLITS for p in HELD_OUT_PROBLEMS), "held-out split unknown"
+
+
 def write_jsonl(path, rows):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
@@ -833,14 +903,19 @@ def write_jsonl(path, rows):
 
 
 def main():
+    check_held_out()
     rows, reasons, origin, clean_index, extra = build_problem_rows()
     with ThreadPoolExecutor(WORKERS) as pool:
-        tests = build_tests(pool)
+        tests = build_tests(pool, PROBLEMS + HELD_OUT_PROBLEMS)
         check_bad_row_executions(pool, rows, extra["exec_rows"], tests)
     write_jsonl(HERE / "bee" / "problems.jsonl", rows)
     write_jsonl(HERE / "bee" / "chat.jsonl", build_chat_rows())
     records = [code_contests_record(p, *tests[p["key"]]) for p in PROBLEMS]
     write_jsonl(HERE / "code_contests" / "train.jsonl", records)
+    for split in SPLITS:
+        write_jsonl(HERE / "code_contests" / f"{split}.jsonl",
+                    [code_contests_record(p, *tests[p["key"]])
+                     for p in HELD_OUT_PROBLEMS if p["split"] == split])
 
     counts = {}
     for reason in reasons.values():

@@ -11,6 +11,7 @@ sys.path.insert(0, str(SCRIPTS))
 from pipeline.common.code_inputs import closure
 from pipeline.common.settings import as_json, merged, projected
 from pipeline.common.versions import installed_versions
+from pipeline.data.layouts import file_split
 
 RUNS = sorted(config["runs"])
 # The same for every run: not overridable per run.
@@ -118,6 +119,29 @@ def hub_benchmark_manifests(wildcards):
     ]
 
 
+def code_contests_files(run, key, path, splits):
+    """The .jsonl/.parquet files at a local path in code_contests' schema (a file, or a folder's
+    files) whose split, by file name, is one of splits; an error names the setting when none is.
+    """
+    if path is None:
+        raise WorkflowError(
+            f"run '{run}': {key}.source is local but {key}.path is not set"
+        )
+    path = Path(path)
+    files = (
+        sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".parquet"))
+        if path.is_dir()
+        else [path] if path.exists() else []
+    )
+    files = [p for p in files if (file_split(p) or "train") in splits]
+    if not files:
+        raise WorkflowError(
+            f"run '{run}': {key}.path {path} holds no .jsonl or .parquet file of the splits {splits} "
+            "(deepmind/code_contests' schema; a file's split comes from its name: train-*.parquet, valid.jsonl)"
+        )
+    return [str(p) for p in files]
+
+
 def tests_files(wildcards):
     """The run's tests source (data.tests): its files, the fetched tests' manifest, or none."""
     tests = RUN_CONFIG[wildcards.run]["data"]["tests"]
@@ -125,23 +149,39 @@ def tests_files(wildcards):
         return [f"results/data/{tests_key(wildcards.run)}/manifest.json"]
     if tests["source"] == "none":
         return []
-    path = Path(tests["path"])
-    files = (
-        sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".parquet"))
-        if path.is_dir()
-        else [path]
+    return code_contests_files(
+        wildcards.run, "data.tests", tests["path"], tests["splits"]
     )
-    if not files or not files[0].exists():
-        raise WorkflowError(
-            f"run '{wildcards.run}': data.tests.path {path} holds no .jsonl or .parquet tests files "
-            "(deepmind/code_contests' schema)"
-        )
-    return [str(p) for p in files]
 
 
 def tests_flag(wildcards):
     hub = RUN_CONFIG[wildcards.run]["data"]["tests"]["source"] == "hub"
     return "--tests-manifest" if hub else "--tests"
+
+
+def contest_files(wildcards):
+    """The contest eval's problems (eval.contests): the fetched benchmark's manifest, its files, or none."""
+    contests = RUN_CONFIG[wildcards.run]["eval"]["contests"]
+    if contests["source"] == "none":
+        return []
+    if contests["source"] == "local":
+        return code_contests_files(
+            wildcards.run, "eval.contests", contests["path"], contests["splits"]
+        )
+    name = contests["benchmark"]
+    if HUB_BENCHMARKS.get(name, {}).get("layout") != "code_contests":
+        raise WorkflowError(
+            f"run '{wildcards.run}': eval.contests.benchmark {name!r} is not a benchmark of "
+            "filter.decontaminate.hub in the code_contests layout"
+        )
+    return [
+        f"results/data/benchmarks/{name}@{HUB_BENCHMARKS[name]['revision'][:12]}/manifest.json"
+    ]
+
+
+def contests_flag(wildcards):
+    source = RUN_CONFIG[wildcards.run]["eval"]["contests"]["source"]
+    return {"hub": "--contest-manifest", "local": "--contest-files", "none": ""}[source]
 
 
 def execution_shards(run, suffix):

@@ -13,7 +13,6 @@ gather counts them."""
 import hashlib
 import json
 import logging
-import math
 import time
 import uuid
 import zlib
@@ -27,7 +26,7 @@ import pyarrow.parquet as pq
 
 from pipeline.common import cli
 from pipeline.data import contest_tests
-from pipeline.evaluation import sandbox
+from pipeline.evaluation import contests, sandbox
 
 log = logging.getLogger("pipeline")
 
@@ -59,12 +58,6 @@ def shard_rows(path, shard, shards, skipped):
     mine = pa.array([shard_of(n, shards) == shard for n in names.dictionary.to_pylist()])
     keep = pc.and_(pc.take(mine, names.indices), pc.invert(pc.is_in(table.column("row_id"), pa.array(skipped))))
     return table.filter(keep).to_pylist()
-
-
-def limits(problem, verify):
-    time_limit = (problem.time_limit_s or verify["default_time_limit_s"]) * verify["time_factor"]
-    memory = (problem.memory_bytes or verify["default_memory_mb"] << 20) * verify["memory_factor"]
-    return sandbox.Limits(timeout_s=time_limit, cpu_s=math.ceil(time_limit), memory_bytes=int(memory))
 
 
 def cache_key(solution, problem, run_limits, checker):
@@ -109,7 +102,7 @@ class Cache:
 def main(args):
     settings = json.loads(args.settings)
     verify = settings["filter"]["verify"]
-    checker = sandbox.Checker(float_tolerance=verify["float_tolerance"], ignore_case=verify["ignore_case"])
+    checker = contests.checker(verify)
     skipped = pq.read_table(args.near_duplicates, columns=["row_id"]).column("row_id").to_pylist()
     rows = shard_rows(args.rows, args.shard, args.shards, skipped)
     names = {r["name"] for r in rows}
@@ -142,7 +135,7 @@ def main(args):
         if problem.tests:
             jobs += [(-1, name, i, code, problem) for i, code in python3[: verify["calibration_per_problem"]]]
 
-    keyed = [(job, limits(job[4], verify)) for job in jobs]
+    keyed = [(job, contests.run_limits(job[4], verify)) for job in jobs]
     keys = [cache_key(job[3], job[4], run_limits, checker) for job, run_limits in keyed]
     cache = Cache(args.cache, f"{args.shard}-of-{args.shards}", set(keys))
     todo = [i for i, key in enumerate(keys) if key not in cache.found]

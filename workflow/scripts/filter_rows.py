@@ -186,12 +186,8 @@ def solution_row(record, f, chat):
                 raise Rejected("python2", f"labelled {values['language']!r}; {py2}")
         if error:
             raise Rejected("syntax_error", error)
-    messages = []
-    if chat["system_prompt"]:
-        messages.append({"role": "system", "content": chat["system_prompt"]})
-    instruction = chat["instruction"].replace("{description}", values["description"].strip())
+    messages = layouts.prompt_messages(chat, values["description"])
     response = chat["response"].replace("{language}", language)
-    messages.append({"role": "user", "content": instruction})
     messages.append({"role": "assistant", "content": response.replace("{solution}", values["solution"].strip("\n"))})
     return dict(values, language=language, messages=messages, tests=record.get("tests"))
 

@@ -1,6 +1,7 @@
 """Rule summarise_run: one HTML page per run for `snakemake --report`: filter counts with a chart
 of the rejections by reason, the execution check, the token audit with its histogram, the training
-summary with its curves, the export check, and the eval table (base vs fine-tuned). The pictures
+summary with its curves, the export check, and the eval (base vs fine-tuned: the validation loss,
+HumanEval and the contest problems side by side, the contest scores by group, a few replies). The pictures
 are embedded, so the page is one file a browser shows anywhere."""
 
 import base64
@@ -30,13 +31,60 @@ def table(header, rows):
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+BENCHMARKS = {"humaneval": "HumanEval", "contests": "contest problems"}
+SAMPLES_SHOWN = 2  # replies per benchmark and model on the page
+REPLY_CHARS = 1500
+
+
 def eval_rows(ev):
+    """The validation loss and every benchmark's scores, base beside fine-tuned."""
     base, tuned = ev["base"], ev["finetuned"]
-    metrics = ["val_loss", "perplexity"] + sorted(k for k in base if k.startswith("pass@"))
-    rows = [(m, base[m], tuned[m], tuned[m] - base[m]) for m in metrics]
+    rows = [(m, base[m], tuned[m], tuned[m] - base[m]) for m in ("val_loss", "perplexity")]
     solved = lambda r: sum(v > 0 for v in r["problems"].values())  # noqa: E731
-    rows.append(("problems solved", solved(base), solved(tuned), solved(tuned) - solved(base)))
+    for name, title in BENCHMARKS.items():
+        if name in base:
+            rows += [(f"{title} {m}", base[name][m], tuned[name][m], tuned[name][m] - base[name][m])
+                     for m in sorted(k for k in base[name] if k.startswith("pass@"))]
+            rows.append((f"{title} solved", solved(base[name]), solved(tuned[name]),
+                         solved(tuned[name]) - solved(base[name])))
     return rows
+
+
+def contest_section(ev):
+    """The contest problems by difficulty, source and split, the flips and the leak check."""
+    summary, base, tuned = ev["contests"], ev["base"]["contests"], ev["finetuned"]["contests"]
+    leaks = summary["leak_check"]
+    rows = [(f"{group}: {value}", b["problems"], b["pass@1"], tuned[f"by_{group}"][value]["pass@1"])
+            for group in ("difficulty", "source", "split") for value, b in base[f"by_{group}"].items()]
+    flips = summary["flips"]
+    return (
+        f"<h3>Contest problems</h3><p>{summary['problems']} problems ({summary['source']}; "
+        + ", ".join(f"{n} {split}" for split, n in summary["by_split"].items())
+        + f"), judged on {', '.join(summary['tests'])}. Leak check: no problem's statement is in the "
+        f"{leaks['training_statements']} training statements ({leaks['problems_sharing_an_ngram']} share some "
+        f"{leaks['ngram']}-gram, the most covered {html.escape(leaks['max_coverage']['problem'])} at "
+        f"{100 * leaks['max_coverage']['coverage']:.0f}% &lt; {100 * leaks['min_overlap']:.0f}%).</p>"
+        + table(["group", "problems", "base pass@1", "fine-tuned pass@1"], rows)
+        + f"<p>Solved by the fine-tuned model only ({len(flips['gained'])}): "
+        f"{html.escape(', '.join(flips['gained']) or 'none')}. Solved by the base model only "
+        f"({len(flips['lost'])}): {html.escape(', '.join(flips['lost']) or 'none')}.</p>"
+    )
+
+
+def sample_replies(samples):
+    """A few replies per benchmark, base and fine-tuned to the same problems, with their verdicts."""
+    parts = ["<h3>Sample replies</h3>"]
+    for name, title in BENCHMARKS.items():
+        mine = [s for s in samples if s["benchmark"] == name]
+        tasks = list(dict.fromkeys(s["task_id"] for s in mine))[:SAMPLES_SHOWN]
+        for task in tasks:
+            for s in (s for s in mine if s["task_id"] == task):
+                reply = s["completion"][:REPLY_CHARS] + ("..." if len(s["completion"]) > REPLY_CHARS else "")
+                why = f" ({html.escape(s['error'])}: {html.escape(s['message'][:200])})" if s["error"] else ""
+                parts.append(f"<p><b>{title}, {html.escape(task)}, {s['model']}</b>: {html.escape(s['result'])}{why}"
+                             f"</p><pre style='white-space:pre-wrap;background:#f7f7f7;padding:.5em'>"
+                             f"{html.escape(reply)}</pre>")
+    return "".join(parts)
 
 
 def provenance_rows(records):
@@ -100,8 +148,9 @@ def verification_section(filtered):
     return "<h2>Execution check, decontamination, near-duplicates</h2>" + table(["", "count"], rows)
 
 
-def summary_page(run, filtered, audit, split, done, export, ev, records, pictures=None):
-    """The page; pictures: {"curves": PNG bytes, "length_hist": PNG bytes} (left out when absent)."""
+def summary_page(run, filtered, audit, split, done, export, ev, samples, records, pictures=None):
+    """The page; samples: the eval's samples.jsonl records; pictures: {"curves": PNG bytes,
+    "length_hist": PNG bytes} (left out when absent)."""
     pictures = pictures or {}
     parts = [f"<h1>Run {html.escape(run)}</h1>"]
     parts.append("<h2>Filter</h2>" + table(
@@ -138,11 +187,14 @@ def summary_page(run, filtered, audit, split, done, export, ev, records, picture
     parts.append(f"<h2>Export</h2><p>{verdict}: max weight diff {check['max_weight_diff']:.3g}, max logit diff "
                  f"{check['max_logit_diff']:.3g} (tolerance {check['logit_tolerance']}), {check['dtype']}</p>")
     d = ev["decoding"]
+    contests = f", {ev['contests']['problems']} contest problems" if ev["contests"] else ""
     parts.append(
-        f"<h2>Eval: base vs fine-tuned</h2><p>{ev['humaneval_problems']} HumanEval problems, "
+        f"<h2>Eval: base vs fine-tuned</h2><p>{ev['humaneval_problems']} HumanEval problems{contests}; "
         f"{d['samples_per_problem']} sample(s), temperature {d['temperature']}, max {d['max_new_tokens']} new tokens, "
         f"{ev['backend']} on {ev['device']}</p>"
         + table(["metric", "base", "fine-tuned", "change"], eval_rows(ev))
+        + (contest_section(ev) if ev["contests"] else "")
+        + sample_replies(samples)
     )
     parts.append(
         "<h2>Provenance</h2><p>Each job's record (inputs and code by sha256, settings, packages, git commit, "
@@ -156,7 +208,8 @@ def main(args):
     load = lambda p: json.load(open(p))  # noqa: E731
     records = [(p, load(p)) for p in args.provenance_records]
     page = summary_page(args.run, load(args.filter_report), load(args.audit_report), load(args.split_report),
-                        load(args.done), load(args.export_report), load(args.eval_report), records,
+                        load(args.done), load(args.export_report), load(args.eval_report),
+                        [json.loads(line) for line in open(args.eval_samples)], records,
                         {"curves": open(args.curves, "rb").read(), "length_hist": open(args.length_hist, "rb").read()})
     with open(args.out, "w") as f:
         f.write(page)
@@ -167,7 +220,7 @@ if __name__ == "__main__":
     p = cli.parser(__doc__)
     p.add_argument("--run", required=True)
     cli.inputs(p, "--filter-report", "--audit-report", "--split-report", "--done", "--export-report",
-               "--eval-report", "--curves", "--length-hist", required=True)
+               "--eval-report", "--eval-samples", "--curves", "--length-hist", required=True)
     cli.inputs(p, "--provenance-records", nargs="+", required=True)
     cli.outputs(p, "--out", required=True)
     cli.run(main, p)

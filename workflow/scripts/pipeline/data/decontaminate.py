@@ -184,6 +184,12 @@ class NgramIndex:
             found[row] = (" ".join(self.tokens[i] for i in self.grams[gram].tolist()), self.names[self.owner[gram]])
         return found
 
+    def grams_in(self, texts):
+        """The indices of the distinct kept n-grams that the texts contain, sorted."""
+        if not len(self):
+            return np.zeros(0, np.int64)
+        return np.unique(self._hits(texts)[1])
+
     def coverage(self, texts):
         """For each text, the share of its n-grams that are benchmark n-grams (0 when it has none)."""
         if not len(self):

@@ -58,6 +58,13 @@ def detect(present, columns):
     return None
 
 
+def prompt_messages(chat, description):
+    """The chat turns that ask for a problem's solution (data.chat): the system prompt, if any, and
+    the instruction around the statement. Training rows and the contest eval ask the same way."""
+    messages = [{"role": "system", "content": chat["system_prompt"]}] if chat["system_prompt"] else []
+    return messages + [{"role": "user", "content": chat["instruction"].replace("{description}", description.strip())}]
+
+
 def file_split(path):
     """The split a file's name gives (train-00000-of-00026-ab12.parquet, valid.jsonl, test/x.parquet),
     or None when its name says nothing (a split column, or train, then decides)."""

