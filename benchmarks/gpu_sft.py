@@ -4,7 +4,7 @@ throughput does not depend on weight values) and synthetic chat rows (benchmarks
 median ~900 tokens, 99% <= 4096) sized for --batch x --steps.
 
     python benchmarks/gpu_sft.py --shape 1.5b --gpus 1 --batch 64 --steps 8 --variants seed,pipeline
-    python benchmarks/gpu_sft.py --shape 7b --gpus 4 --batch 128 --steps 6 --variants pipeline,config/7b_80gb.yaml
+    python benchmarks/gpu_sft.py --shape 7b --gpus 1 --batch 128 --steps 6 --variants pipeline,pipeline_8k,pipeline_16k_ckpt
     python benchmarks/gpu_sft.py --mode snakemake --shape 7b --gpus 4 --batch 128 --steps 8 --variants pipeline
     python benchmarks/gpu_sft.py --shape tiny --gpus 1 --steps 3        # self-check on a CPU
 
@@ -54,7 +54,7 @@ from count_tokens import load_tokenizer, token_counts  # noqa: E402
 from pipeline.common.cli import PipelineError  # noqa: E402
 from pipeline.common.model_files import count_parameters  # noqa: E402
 from pipeline.common.settings import merged  # noqa: E402
-from pipeline.trainer import launch, metrics, select  # noqa: E402
+from pipeline.trainer import launch, memory, metrics, select  # noqa: E402
 from pipeline.trainer.plan import training_plan  # noqa: E402
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
@@ -68,17 +68,22 @@ SHAPES = {
 }
 WARMUP = 2  # steps not timed: compilation and allocator warm-up
 VARIANTS = {
+    # The defaults: engine settings `auto` (pipeline/trainer/memory.py chooses for the card).
     "pipeline": {},
     # The seed document's engine: fixed micro-batches of 2, checkpointing, sdpa, verl's default loss.
     "seed": yaml.safe_load((ROOT / "config" / "seed_engine.yaml").read_text()),
     "pipeline_ckpt": {"train": {"model": {"enable_gradient_checkpointing": True}}},
-    # Half the token budget: for a 7B model on 80 GB, small enough to train without checkpointing.
-    "pipeline_8k": {"train": {"data": {"max_token_len_per_gpu": 8192}}},
+    # Fixed token budgets, the rest `auto`: 16k was the default before `auto` chose it.
+    **{f"pipeline_{k}k": {"train": {"data": {"max_token_len_per_gpu": k * 1024}}} for k in (8, 12, 16, 24, 32)},
+    # The defaults before `auto` chose the budget and the layers: 16k, and for a 7B all layers.
+    "pipeline_16k_ckpt": {"train": {"data": {"max_token_len_per_gpu": 16384},
+                                    "model": {"enable_gradient_checkpointing": True}}},
     # Rows dealt to the ranks at random, as verl does (the default before balancing).
     "pipeline_random": {"train": {"data": {"balance_tokens_across_ranks": False}}},
     "pipeline_8k_random": {"train": {"data": {"max_token_len_per_gpu": 8192, "balance_tokens_across_ranks": False}}},
-    # config/7b_80gb.yaml: 8k tokens and the layers' gathered weights kept from forward to backward.
-    "pipeline_8k_keep_gathered": yaml.safe_load((ROOT / "config" / "7b_80gb.yaml").read_text()),
+    # The former config/7b_80gb.yaml: 8k tokens and the layers' gathered weights kept.
+    "pipeline_8k_keep_gathered": {"train": {"data": {"max_token_len_per_gpu": 8192},
+                                            "engine": {"reshard_after_forward": False}}},
 }
 WORKFLOW_FILES = ("Snakefile", "config", "workflow", "resources", "envs", "profiles")  # as tests/conftest.py
 
@@ -205,6 +210,9 @@ def run_direct(name, overlay, args, model_dir, data_dir, vdir):
     main = merged(CONFIG["train"], (CONFIG["runs"].get("main") or {}).get("train", {}))
     train = merged(merged(main, overlay.get("train", {})), harness_train(args, device))
     (vdir / "train_settings.json").write_text(json.dumps(train, indent=1))
+    train, engine = memory.resolve(train, trainer, model_dir, args.gpus, device,
+                                   train_sft.row_token_stats(data_dir / "train.parquet"))
+    print(f"{name}: engine {json.dumps(engine)}", flush=True)
     ckpt = vdir / "ckpt"
     n_train = pq_rows(data_dir / "train.parquet")
     plan = training_plan(n_train, pq_rows(data_dir / "val.parquet"), train, dp_size=args.gpus)
@@ -219,12 +227,17 @@ def run_direct(name, overlay, args, model_dir, data_dir, vdir):
         trust_remote_code=False, ckpt_dir=ckpt, hydra_dir=vdir / "hydra", nproc=args.gpus, device=device,
     )
     metrics_file, log_file = vdir / "metrics.jsonl", vdir / "train.log"
-    env = launch.environment(trainer, device=device, nproc=args.gpus, metrics_file=metrics_file, work_dir=vdir)
+    env = launch.environment(trainer, device=device, nproc=args.gpus, metrics_file=metrics_file, work_dir=vdir,
+                             checkpointed_layers=train["model"]["checkpointed_layers"])
     code, seconds, arrivals = launch.launch(launch.torchrun_command(trainer, args.gpus, overrides), env, cwd=vdir,
                                             log_paths=[log_file])
     steps = metrics.with_step_seconds(metrics.read_metrics(metrics_file), arrivals)
     rows = [dict(step=s, **steps[s]) for s in sorted(steps)]
-    return result(name, code, rows, args, log_file, launch_seconds=seconds)
+    res = result(name, code, rows, args, log_file, launch_seconds=seconds)
+    # Not what is measured, and a 7B one is 15 GB: a few variants' would fill the lent machine's disk.
+    shutil.rmtree(ckpt, ignore_errors=True)
+    res["engine"] = train_sft.engine_record(train, engine, res if res["status"] == "ok" else None)
+    return res
 
 
 def run_snakemake(name, overlay, args, model_dir, raw_dir, vdir):
@@ -282,7 +295,7 @@ def result(name, code, rows, args, log_file, launch_seconds):
     measured = metrics.throughput(rows, args.gpus, skip=WARMUP)
     return {
         "variant": name, "status": "ok", "exit": code, "launch_seconds": round(launch_seconds, 1),
-        **{k: measured[k] for k in ("steps_timed", "tokens_per_s_per_gpu", "mfu", "peak_memory_gb")},
+        **{k: measured[k] for k in ("steps_timed", "tokens_per_s_per_gpu", "mfu", "peak_memory_gb", "peak_reserved_gb")},
         "mfu_per_step": [round(r["train/mfu"], 4) for r in rows if "train/mfu" in r and r["step"] > WARMUP],
         "step_seconds": [r["step_seconds"] for r in rows if "step_seconds" in r and r["step"] > WARMUP],
         "losses": [r["train/loss"] for r in rows if "train/loss" in r],
@@ -304,7 +317,8 @@ def report(results, args):
     base = ok[0] if ok else None
     print(f"\n{args.shape} x {args.gpus} GPU, global batch {args.batch}, {args.steps} steps "
           f"(steps {WARMUP + 1}..{args.steps} timed), mode {args.mode}")
-    print(f"{'variant':<28}{'tok/s/GPU':>12}{'MFU':>8}{'peak GB':>9}{'x first':>9}{'max |dloss|':>13}")
+    print(f"{'variant':<28}{'tok/s/GPU':>12}{'MFU':>8}{'peak GiB':>9}{'x first':>9}{'max |dloss|':>13}"
+          f"{'predicted':>11}  engine (tokens, checkpointed layers, reshard)")
     for r in results:
         if r["status"] != "ok":
             print(f"{r['variant']:<28}FAILED (exit {r['exit']}): {r['why']}")
@@ -313,8 +327,11 @@ def report(results, args):
         ratio = f"{tps / base['tokens_per_s_per_gpu']:.2f}" if tps and base["tokens_per_s_per_gpu"] else "-"
         dloss = max((abs(a - b) for a, b in zip(r["losses"], base["losses"])), default=float("nan"))
         fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
+        engine = r.get("engine") or {}
         print(f"{r['variant']:<28}{fmt(tps, '.0f'):>12}{fmt(r['mfu'], '.3f'):>8}{fmt(r['peak_memory_gb'], '.1f'):>9}"
-              f"{ratio:>9}{dloss:>13.2e}")
+              f"{ratio:>9}{dloss:>13.2e}{fmt(engine.get('predicted_peak_gib'), '.1f'):>11}  "
+              f"{engine.get('max_token_len_per_gpu')}, {engine.get('checkpointed_layers')}, "
+              f"{engine.get('reshard_after_forward')}")
     for r in results:
         if r["status"] != "ok":
             print(f"\n--- {r['variant']} FAILED (exit {r['exit']}): {r['why']}\n    log: {r['log'] or '-'}")

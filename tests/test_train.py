@@ -17,7 +17,7 @@ from smoke_training import metrics
 import train_sft
 import verl_check
 from pipeline.common.cli import PipelineError
-from pipeline.trainer import current, legacy, overrides, select
+from pipeline.trainer import current, legacy, memory, select
 from pipeline.trainer.metrics import merge_launch_metrics
 from pipeline.trainer.plan import training_plan
 
@@ -37,6 +37,7 @@ def smoke_train(**trainer):
 
 def preflight_errors(train, n_train=200, n_val=8, nproc=1, free=10**12, params=10**7, ckpt_dir="/nonexistent"):
     plan = training_plan(n_train, n_val, train, dp_size=nproc)
+    train, _ = memory.resolve(train, current.TRAINER, "m", nproc, "cpu", None)  # as the train rule passes it
     try:
         train_sft.preflight(plan, train, nproc, Path(ckpt_dir), free, params, "cuda")
     except PipelineError as e:
@@ -116,16 +117,22 @@ def test_metrics_merge_across_launches(tmp_path):
     ]
 
 
-def test_overrides_carry_the_seed_settings():
-    main = json.loads(json.dumps(MAIN_TRAIN))
-    main["model"]["enable_gradient_checkpointing"] = True  # `auto` needs a GPU to resolve
+def test_overrides_carry_the_seed_settings(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps(Q7_CONFIG))
+    # A weights file's header alone: what count_parameters reads.
+    header = json.dumps({"w": {"dtype": "BF16", "shape": [Q7.parameters], "data_offsets": [0, 2 * Q7.parameters]}})
+    (tmp_path / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header.encode())
+    main, engine = memory.resolve(MAIN_TRAIN, current.TRAINER, tmp_path, 8, "cuda", (1000, 600), gpu_bytes=H100)
     o = current.overrides(
         main, train_files="t.parquet", val_files="v.parquet", model_dir="m", trust_remote_code=True,
         ckpt_dir="c", hydra_dir="h", nproc=8, device="cuda",
     )
-    for expected in ("data.train_batch_size=128", "data.use_dynamic_bsz=True", "data.max_token_len_per_gpu=16384",
+    for expected in ("data.train_batch_size=128", "data.use_dynamic_bsz=True",
+                     f"data.max_token_len_per_gpu={engine['max_token_len_per_gpu']}",
                      "data.max_length=4096", "data.truncation=right", "model.trust_remote_code=True",
-                     "model.use_fused_kernels=True", "model.use_liger=True", "model.enable_gradient_checkpointing=True",
+                     "model.use_fused_kernels=True", "model.use_liger=True",
+                     f"model.enable_gradient_checkpointing={engine['checkpointed_layers'] > 0}",
+                     f"engine.reshard_after_forward={engine['reshard_after_forward']}",
                      "engine.strategy=fsdp2", "engine.model_dtype=bf16", "optim.lr=2e-05", "optim.betas=[0.9,0.95]",
                      "optim.weight_decay=0.01", "optim.lr_warmup_steps_ratio=0.05", "optim.clip_grad=1.0",
                      "optim.lr_scheduler_type=cosine", "trainer.total_epochs=2", "trainer.save_freq=500",
@@ -135,22 +142,126 @@ def test_overrides_carry_the_seed_settings():
                      "checkpoint.save_contents=[model,optimizer,extra,hf_model]",
                      "+model.override_config.attn_implementation=packed_varlen"):
         assert expected in o
+    on_cpu, plan = memory.resolve(MAIN_TRAIN, current.TRAINER, "m", 1, "cpu", None)
+    assert plan is None
     cpu = current.overrides(
-        MAIN_TRAIN, train_files="t", val_files="v", model_dir="m", trust_remote_code=False, ckpt_dir="c",
+        on_cpu, train_files="t", val_files="v", model_dir="m", trust_remote_code=False, ckpt_dir="c",
         hydra_dir="h", nproc=1, device="cpu",
     )
     assert "engine.model_dtype=fp32" in cpu and "+engine.mixed_precision.param_dtype=fp32" in cpu
     assert "model.use_liger=False" in cpu and "model.enable_gradient_checkpointing=False" in cpu
+    assert f"data.max_token_len_per_gpu={memory.CPU_TOKENS_PER_MICRO_BATCH}" in cpu
 
 
-def test_gradient_checkpointing_only_where_activations_do_not_fit():
-    """The memory model behind enable_gradient_checkpointing: auto, at the published shapes."""
-    h100 = 80 * 2**30
-    q15 = {"hidden_size": 1536, "intermediate_size": 8960, "num_hidden_layers": 28}
-    q7 = {"hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28}
-    assert not overrides.needs_checkpointing(q15, 1.54e9, 1, 16384, h100)  # measured: 47 GB peak
-    assert overrides.needs_checkpointing(q15, 1.54e9, 1, 32768, h100)
-    assert overrides.needs_checkpointing(q7, 7.62e9, 8, 16384, h100)
+# ---- the engine's memory model and the `auto` choices (pipeline/trainer/memory.py) ----
+
+# Qwen2.5-Coder's published shapes, and the cards' memory as torch reports it.
+Q15 = memory.Shape(1_543_714_304, 28, 1536, 8960)
+Q7 = memory.Shape(7_615_616_512, 28, 3584, 18944)
+Q7_CONFIG = {"num_hidden_layers": 28, "hidden_size": 3584, "intermediate_size": 18944}
+H100, H200 = 81_559 * 2**20, 143_771 * 2**20
+
+
+@pytest.mark.parametrize("shape,gpus,tokens,checkpointed,reshard,measured_gib", [
+    # benchmarks/RESULTS.md: verl's perf/max_memory_allocated_gb (GiB) of each run
+    (Q15, 1, 16384, 0, True, 47.2),  # one H100 and one H200
+    (Q15, 1, 16384, 28, True, 15.8),  # one H100
+    (Q7, 4, 16384, 28, True, 23.4),  # 4 H100s
+    (Q7, 4, 8192, 0, True, 55.5),
+    (Q7, 4, 8192, 0, False, 68.3),
+    (Q7, 1, 16384, 28, True, 71.1),  # one H200
+    (Q7, 1, 8192, 0, True, 98.7),
+])
+def test_the_memory_model_predicts_the_measured_peaks(shape, gpus, tokens, checkpointed, reshard, measured_gib):
+    predicted = memory.peak_bytes(shape, gpus, tokens, checkpointed, reshard) / memory.GIB
+    assert predicted == pytest.approx(measured_gib, rel=0.06)
+
+
+def auto_plan(shape, gpus, card, batch=128, row_tokens=(1000, 700), **changes):
+    train = json.loads(json.dumps(MAIN_TRAIN))
+    train["data"]["train_batch_size"] = batch
+    for key, value in changes.items():
+        section, name = key.split("__")
+        train[section][name] = value
+    return memory.choose(train, shape, gpus, card, row_tokens)
+
+
+def test_checkpointing_only_as_many_layers_as_memory_needs():
+    # 1.5B on one H200: everything kept, micro-batches far larger than 16k.
+    plan = auto_plan(Q15, 1, H200, batch=64)
+    assert plan["checkpointed_layers"] == 0 and plan["max_token_len_per_gpu"] > 16384 and plan["fits"]
+    # 7B at 16k tokens on one H200: some layers, not all (the old `auto` checkpointed all 28).
+    plan = auto_plan(Q7, 1, H200, data__max_token_len_per_gpu=16384)
+    assert 0 < plan["checkpointed_layers"] < 28
+    fewer = memory.peak_bytes(Q7, 1, 16384, plan["checkpointed_layers"] - 1)
+    assert fewer > 0.9 * H200 >= memory.peak_bytes(Q7, 1, 16384, plan["checkpointed_layers"])
+    # Every choice leaves the margin free, on any card and any number of GPUs.
+    for shape, gpus, card in ((Q15, 1, H100), (Q7, 1, H100), (Q7, 1, H200), (Q7, 4, H100), (Q7, 8, H100)):
+        plan = auto_plan(shape, gpus, card)
+        assert plan["fits"] and plan["predicted_peak_gib"] <= round(0.9 * card / memory.GIB, 1) + 0.05
+        assert plan["max_token_len_per_gpu"] % memory.TOKEN_STEP == 0 and plan["max_token_len_per_gpu"] >= 4096
+
+
+def test_gathered_weights_are_kept_only_across_gpus_and_where_they_fit():
+    assert auto_plan(Q15, 1, H200)["reshard_after_forward"] is True  # one GPU: nothing to gather
+    assert auto_plan(Q15, 8, H200)["reshard_after_forward"] is False  # small model, memory to spare
+    # A fixed token budget that leaves no room for the gathered copy keeps resharding.
+    assert auto_plan(Q7, 4, H100, data__max_token_len_per_gpu=12288)["reshard_after_forward"] is True
+
+
+def test_settings_set_by_hand_are_kept():
+    plan = auto_plan(Q7, 4, H100, data__max_token_len_per_gpu=8192, engine__reshard_after_forward=False,
+                     model__enable_gradient_checkpointing=False)
+    assert (plan["max_token_len_per_gpu"], plan["checkpointed_layers"], plan["reshard_after_forward"]) == (8192, 0, False)
+    assert plan["chosen"] == ["checkpointed_layers"]
+    assert auto_plan(Q7, 1, H200, model__enable_gradient_checkpointing=True)["checkpointed_layers"] == 28
+    assert auto_plan(Q7, 1, H200, model__checkpointed_layers=5)["checkpointed_layers"] == 5
+    # Nothing fits: the least memory is chosen and said not to fit (the train rule warns).
+    plan = auto_plan(Q7, 1, H100, model__enable_gradient_checkpointing=False)
+    assert not plan["fits"] and plan["max_token_len_per_gpu"] == 4096
+    with pytest.raises(PipelineError, match="checkpointed_layers 3 with train.model.enable_gradient_checkpointing false"):
+        train = json.loads(json.dumps(MAIN_TRAIN))
+        train["model"].update(enable_gradient_checkpointing=False, checkpointed_layers=3)
+        memory.resolve(train, current.TRAINER, "m", 1, "cpu", None)
+
+
+def test_the_legacy_trainer_checkpoints_all_layers_or_none():
+    train = json.loads(json.dumps(MAIN_TRAIN))
+    train["data"]["max_token_len_per_gpu"] = 16384
+    plan = memory.choose(train, Q7, 1, H200, (1000, 700), selective=False, gather=False)
+    assert plan["checkpointed_layers"] == 28 and plan["reshard_after_forward"] is True
+
+
+def test_only_the_first_layers_are_checkpointed(monkeypatch):
+    """workers/checkpointed_layers.py on a 3-layer Qwen2: the first layer rebuilds its activations,
+    the others keep theirs, and the gradients are those of no checkpointing."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    import pipeline.trainer.workers.checkpointed_layers  # noqa: F401  (patches gradient_checkpointing_enable)
+
+    def model():
+        torch.manual_seed(0)
+        return Qwen2ForCausalLM(Qwen2Config(vocab_size=128, hidden_size=32, intermediate_size=64, num_hidden_layers=3,
+                                            num_attention_heads=4, num_key_value_heads=2)).float().train()
+
+    ids = torch.randint(0, 128, (1, 24), generator=torch.Generator().manual_seed(1))
+    grads = {}
+    for count in (None, "1"):
+        if count:
+            monkeypatch.setenv("PIPELINE_CHECKPOINTED_LAYERS", count)
+        m = model()
+        m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        recomputed = []
+        for i, layer in enumerate(m.model.layers):  # (forward hooks do not fire in a recompute)
+            layer.mlp.forward = lambda x, forward=layer.mlp.forward, i=i: (recomputed.append(i), forward(x))[1]
+        m(input_ids=ids, labels=ids).loss.backward()
+        grads[count] = {n: p.grad for n, p in m.named_parameters()}
+        flags = [layer.gradient_checkpointing for layer in m.model.layers]
+        assert flags == ([True] * 3 if count is None else [True, False, False])
+        assert sorted(recomputed) == ([0, 0, 1, 1, 2, 2] if count is None else [0, 0, 1, 2])
+    for name, grad in grads[None].items():
+        torch.testing.assert_close(grads["1"][name], grad)
 
 
 def test_verl_check_rejects_unsupported_versions_and_missing_grad_norm(monkeypatch, tmp_path):

@@ -23,11 +23,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.common import cli
 from pipeline.common.model_files import sha256_file
-from pipeline.trainer import checkpoints, launch, metrics, select
+from pipeline.trainer import checkpoints, launch, memory, metrics, select
 from pipeline.trainer.plan import training_plan
 
 log = logging.getLogger("pipeline")
@@ -221,6 +222,26 @@ def summarise(rows, launches, ckpt_dir, final, fp, verify):
     }
 
 
+def row_token_stats(train_file):
+    """(mean, standard deviation) of the training rows' tokens (count_tokens' n_tokens)."""
+    n_tokens = pq.read_table(train_file, columns=["n_tokens"])["n_tokens"]
+    return pc.mean(n_tokens).as_py(), pc.stddev(n_tokens).as_py()
+
+
+def engine_record(engine_train, engine, throughput):
+    """done.json's `engine`: the settings the launch used, and where chosen, the plan's
+    prediction beside the peak verl measured (GiB)."""
+    record = {"max_token_len_per_gpu": engine_train["data"]["max_token_len_per_gpu"],
+              "enable_gradient_checkpointing": engine_train["model"]["enable_gradient_checkpointing"],
+              "checkpointed_layers": engine_train["model"]["checkpointed_layers"],
+              "reshard_after_forward": engine_train["engine"]["reshard_after_forward"]}
+    if engine:
+        record.update({k: engine[k] for k in ("chosen", "predicted_peak_gib", "gpu_memory_gib", "fits",
+                                              "tokens_per_rank_per_step")})
+        record["measured_peak_gib"] = (throughput or {}).get("peak_memory_gb")
+    return record
+
+
 def main(args):
     train = json.loads(args.settings)["train"]
     trainer = select.installed()
@@ -243,15 +264,24 @@ def main(args):
     plan = training_plan(n_train, n_val, train, dp_size=args.nproc * nodes.count)
 
     model_dir = trainer.loadable_model_dir(model["path"], ckpt_dir / "model-transformers4")
+    engine_train, engine = memory.resolve(train, trainer, model_dir, args.nproc * nodes.count, device,
+                                          row_token_stats(args.train_files))
+    if engine:
+        log.info("engine: %s", json.dumps(engine))
+        if not engine["fits"]:
+            log.warning("the predicted peak, %.1f GiB per GPU, leaves less than %d%% of the GPU's %.1f GiB free: "
+                        "the launch may run out of memory (lower train.data.max_length or add GPUs)",
+                        engine["predicted_peak_gib"], 100 * engine["free_margin"], engine["gpu_memory_gib"])
 
     def torchrun(hydra_dir, metrics_file, log_paths):
         hydra_overrides = trainer.overrides(
-            train, train_files=args.train_files, val_files=args.val_files, model_dir=model_dir,
+            engine_train, train_files=args.train_files, val_files=args.val_files, model_dir=model_dir,
             trust_remote_code=args.trust_remote_code, ckpt_dir=ckpt_dir, hydra_dir=hydra_dir, nproc=args.nproc,
             device=device, nnodes=nodes.count,
         )
         env = launch.environment(trainer, device=device, nproc=args.nproc, metrics_file=metrics_file,
-                                 work_dir=ckpt_dir, wandb_run_id=f"{args.run}-{fp}")
+                                 work_dir=ckpt_dir, wandb_run_id=f"{args.run}-{fp}",
+                                 checkpointed_layers=engine_train["model"]["checkpointed_layers"])
         env["PIPELINE_CHECKPOINT_VERIFY"] = train["checkpoint"]["verify"]
         return launch.launch(launch.torchrun_command(trainer, args.nproc, hydra_overrides, nodes), env,
                              cwd=ckpt_dir, log_paths=log_paths, stop_file=stop_file)
@@ -285,7 +315,7 @@ def main(args):
         log.info("already trained: checkpoint at step %d of %d; nothing to launch", done_steps, plan["total_steps"])
     else:
         world = args.nproc * nodes.count
-        preflight(plan, train, world, ckpt_dir, shutil.disk_usage(ckpt_dir).free, model["parameters"], device)
+        preflight(plan, engine_train, world, ckpt_dir, shutil.disk_usage(ckpt_dir).free, model["parameters"], device)
         k = len(launches)
         if done_steps:
             log.info("resuming from step %d of %d (launch %d)", done_steps, plan["total_steps"], k)
@@ -342,6 +372,7 @@ def main(args):
     plot_curves(rows, args.curves, f"{args.run}: {ckpt_dir.name}")
     summary = summarise(rows, launches, ckpt_dir, checkpoints.tracked_step(ckpt_dir), fp,
                         train["checkpoint"]["verify"] if trainer.preemption_safe else None)
+    summary["engine"] = engine_record(engine_train, engine, summary["throughput"])
     cli.write_json(args.done, summary)
     log.info("trained to step %d: train loss %s, val loss %s", summary["final_step"], summary["train_loss"],
              summary["val_loss"])

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from pipeline.common import cli
 from pipeline.common.settings import merged
 from pipeline.common.versions import installed_versions
-from pipeline.trainer import launch, metrics, select
+from pipeline.trainer import launch, memory, metrics, select
 
 log = logging.getLogger("pipeline")
 
@@ -49,7 +49,8 @@ def probe_conversations(n):
 
 def run_probe(trainer, probe, model_dir, work):
     """Train the tiny model with the probe's settings on the CPU; return the logged metrics per step."""
-    probe = merged(probe, trainer.probe_overlay)
+    # On the CPU nothing is left to the memory model: no GPU, no row statistics needed.
+    probe, _ = memory.resolve(merged(probe, trainer.probe_overlay), trainer, model_dir, 1, "cpu", None)
     model_dir = trainer.loadable_model_dir(model_dir, work / "model")
     for name, n in (("train", 8), ("val", 4)):
         pq.write_table(pa.table({"messages": probe_conversations(n)}), work / f"{name}.parquet")

@@ -9,7 +9,6 @@ from pipeline.trainer.overrides import (
     Trainer,
     absolute,
     attention_implementation,
-    gradient_checkpointing,
     hydra_overrides,
     trainer_overrides,
 )
@@ -31,13 +30,15 @@ def overrides(train, *, train_files, val_files, model_dir, trust_remote_code, ck
         "+data.balance_tokens_across_ranks": d["balance_tokens_across_ranks"],
         "model.path": model_dir,
         "model.trust_remote_code": trust_remote_code,
-        "model.enable_gradient_checkpointing": gradient_checkpointing(train, model_dir, nproc * nnodes, device),
+        # Resolved before launch (pipeline/trainer/memory.py); which layers: workers/checkpointed_layers.py.
+        "model.enable_gradient_checkpointing": m["enable_gradient_checkpointing"],
         **{f"model.{k}": m[k] for k in ("lora_rank", "use_remove_padding", "use_fused_kernels")},
         # Liger's kernels are triton: GPU only.
         "model.use_liger": m["use_liger"] and device == "cuda",
         "+model.override_config.attn_implementation": attention_implementation(
             m["attn_implementation"], device, fallback="packed_varlen"),
         "engine.strategy": e["strategy"],
+        "engine.reshard_after_forward": e["reshard_after_forward"],
         "engine.model_dtype": e["model_dtype"] if device == "cuda" else "fp32",
         **{f"optim.{k}": o[k] for k in ("lr", "betas", "weight_decay", "lr_warmup_steps_ratio", "clip_grad",
                                          "lr_scheduler_type")},
@@ -62,6 +63,7 @@ def workers(device, nproc):
         env.update(VERL_PLATFORM="cpu", VERL_ENGINE_DEVICE="cuda", CUDA_VISIBLE_DEVICES="",
                    OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // nproc)))
     modules += ["pipeline.trainer.workers.packed_attention", "pipeline.trainer.workers.untied_lm_head",
+                "pipeline.trainer.workers.checkpointed_layers",
                 "pipeline.trainer.workers.dp_token_balance", "pipeline.trainer.workers.checkpoint_manifest",
                 "pipeline.trainer.workers.preemption"]
     return modules, env

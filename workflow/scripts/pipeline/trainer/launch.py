@@ -49,8 +49,9 @@ def scratch_dir(work_dir):
     return Path(tempfile.gettempdir()) / f"verl-{digest}"
 
 
-def environment(trainer, *, device, nproc, metrics_file, work_dir, wandb_run_id=None):
-    """The workers' environment: the trainer's worker modules, the file logger, scratch dirs, W&B."""
+def environment(trainer, *, device, nproc, metrics_file, work_dir, wandb_run_id=None, checkpointed_layers=None):
+    """The workers' environment: the trainer's worker modules, the file logger, scratch dirs, W&B,
+    and how many layers are checkpointed where not all (workers/checkpointed_layers.py)."""
     env = dict(os.environ)
     metrics_file, work_dir = Path(metrics_file).resolve(), Path(work_dir).resolve()
     modules, worker_env = trainer.workers(device, nproc)
@@ -63,6 +64,12 @@ def environment(trainer, *, device, nproc, metrics_file, work_dir, wandb_run_id=
         HF_HUB_OFFLINE="1",
         WANDB_DIR=str(work_dir),
     )
+    if checkpointed_layers:
+        env["PIPELINE_CHECKPOINTED_LAYERS"] = str(checkpointed_layers)
+    if device == "cuda":
+        # Micro-batches of varying length fragment the caching allocator: on 4 H100s it held 12%
+        # more than the peak allocated, which is what the `auto` margin is reckoned on.
+        env.setdefault("PYTORCH_CUDA_ALLOC_CONF", "expandable_segments:True")
     if wandb_run_id:
         # One W&B run across relaunches of the same training; offline unless a key is configured.
         env.update(WANDB_RUN_ID=wandb_run_id, WANDB_RESUME="allow")

@@ -11,7 +11,6 @@ from pipeline.trainer.overrides import (
     Trainer,
     absolute,
     attention_implementation,
-    gradient_checkpointing,
     hydra_overrides,
     trainer_overrides,
 )
@@ -30,6 +29,11 @@ def unsupported(train):
     if m["attn_implementation"] == "packed_varlen":
         problems.append("train.model.attn_implementation: packed_varlen (needs verl's packed micro-batches); "
                         "use auto, sdpa, eager or flash_attention_2")
+    if m["checkpointed_layers"] not in ("auto", 0, None):
+        problems.append(f"train.model.checkpointed_layers: {m['checkpointed_layers']} (checkpointing some layers, "
+                        "not all); use auto")
+    if train["engine"]["reshard_after_forward"] is False:
+        problems.append("train.engine.reshard_after_forward: false (FSDP2 keeping gathered weights); use auto")
     if o["lr_scheduler_type"] != "cosine":
         problems.append(f"train.optim.lr_scheduler_type: {o['lr_scheduler_type']} (the legacy trainer has "
                         "cosine and wsd only); use cosine")
@@ -46,7 +50,6 @@ def legacy_overrides(train, *, train_files, val_files, model_dir, trust_remote_c
     d, m, e, o, t = (train[k] for k in ("data", "model", "engine", "optim", "trainer"))
     train_files, val_files, model_dir, ckpt_dir, hydra_dir = absolute(
         train_files, val_files, model_dir, ckpt_dir, hydra_dir)
-    checkpointing = gradient_checkpointing(train, model_dir, nproc * nnodes, device)
     items = {
         "data.train_files": train_files,
         "data.val_files": val_files,
@@ -58,7 +61,7 @@ def legacy_overrides(train, *, train_files, val_files, model_dir, trust_remote_c
         "+data.num_workers": d["num_workers"],
         "model.partial_pretrain": model_dir,
         "model.trust_remote_code": trust_remote_code,
-        "model.enable_gradient_checkpointing": checkpointing,
+        "model.enable_gradient_checkpointing": m["enable_gradient_checkpointing"],
         "model.lora_rank": m["lora_rank"],
         # Liger's kernels are triton: GPU only.
         "model.use_liger": m["use_liger"] and device == "cuda",
@@ -107,4 +110,6 @@ TRAINER = Trainer(
     loadable_model_dir=transformers4_model_dir,
     # The legacy trainer's own path: its log-probs and its cosine schedule (it has no constant one).
     probe_overlay={"model": {"use_fused_kernels": False}, "optim": {"lr_scheduler_type": "cosine"}},
+    selective_checkpointing=False,
+    keeps_gathered_weights=False,
 )

@@ -61,7 +61,7 @@ def with_step_seconds(steps, times):
 
 def throughput(rows, nproc, skip=2):
     """Tokens/s per GPU and verl's MFU over timed steps (the first `skip` of a run left out:
-    compilation and allocator warm-up), and the peak memory verl reports."""
+    compilation and allocator warm-up), and the peak memory verl reports (GiB)."""
     timed = [r for r in rows if "step_seconds" in r and r["step"] > skip]
     seconds = sum(r["step_seconds"] for r in timed)
     tokens = [r["train/global_tokens"] for r in timed if "train/global_tokens" in r]  # the legacy trainer logs
@@ -71,4 +71,6 @@ def throughput(rows, nproc, skip=2):
         "tokens_per_s_per_gpu": round(sum(tokens) / seconds / nproc, 1) if seconds and tokens else None,
         "mfu": round(sum(mfu) / len(mfu), 4) if mfu else None,
         "peak_memory_gb": max((r.get("perf/max_memory_allocated_gb", 0) for r in rows), default=None),
+        # What the allocator held (GiB, as the line above): the card's memory must hold this.
+        "peak_reserved_gb": max((r.get("perf/max_memory_reserved_gb", 0) for r in rows), default=None),
     }

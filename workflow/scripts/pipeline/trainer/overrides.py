@@ -1,14 +1,11 @@
 """From the pipeline's train settings to what any supported verl SFT trainer takes: Hydra values,
-the trainer.* keys both trainers name alike, the attention and activation-checkpointing choices,
+the trainer.* keys both trainers name alike, the attention choice,
 and the Trainer record that current.py and legacy.py each fill in."""
 
 import importlib.util
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-
-from pipeline.common.model_files import count_parameters
 
 
 @dataclass(frozen=True)
@@ -28,6 +25,10 @@ class Trainer:
     # Whether its workers write checkpoint manifests and save on a stop request
     # (workers/checkpoint_manifest.py, workers/preemption.py): then a resume verifies first.
     preemption_safe: bool = False
+    # Which `auto` engine choices it can take (pipeline/trainer/memory.py): checkpointing some
+    # layers only, and FSDP2 weights kept gathered from forward to backward.
+    selective_checkpointing: bool = True
+    keeps_gathered_weights: bool = True
 
 
 def hydra_value(v):
@@ -75,40 +76,3 @@ def attention_implementation(setting, device, fallback):
     if device == "cuda" and importlib.util.find_spec("flash_attn") is not None:
         return "flash_attention_2"
     return fallback
-
-
-# Activation bytes per token, per layer, per unit of (hidden + intermediate) size, without
-# gradient checkpointing: measured 75 kB per token-layer for the Qwen2.5-Coder-1.5B shape (bf16,
-# fused loss, packed attention) on an H100, benchmarks/RESULTS.md.
-ACTIVATION_BYTES_PER_WIDTH = 7.2
-# Bytes per parameter held per rank: bf16 weights and gradients, two bf16 Adam moments (FSDP
-# shards all of them).
-STATE_BYTES_PER_PARAM = 8
-
-
-def needs_checkpointing(model_config, parameters, nproc, tokens_per_gpu, gpu_bytes):
-    """Whether the activations of a full micro-batch, kept for the backward, would not fit beside
-    the sharded training state in 75% of the GPU's memory (a 1.5B model at 16k tokens per GPU
-    fits; a 7B one does not)."""
-    width = model_config["hidden_size"] + model_config["intermediate_size"]
-    activations = tokens_per_gpu * model_config["num_hidden_layers"] * width * ACTIVATION_BYTES_PER_WIDTH
-    state = parameters * STATE_BYTES_PER_PARAM / nproc
-    return activations + state > 0.75 * gpu_bytes
-
-
-def gradient_checkpointing(train, model_dir, nproc, device):
-    """train.model.enable_gradient_checkpointing, with `auto` resolved: on only where needed, since
-    off saves the recompute (about a third of the forward). Off on a CPU, where memory is not what
-    checkpointing is for."""
-    setting = train["model"]["enable_gradient_checkpointing"]
-    if setting != "auto":
-        return setting
-    if device != "cuda":
-        return False
-    import torch
-
-    d = train["data"]
-    tokens = d["max_token_len_per_gpu"] if d["use_dynamic_bsz"] else d["micro_batch_size_per_gpu"] * d["max_length"]
-    config = json.loads((Path(model_dir) / "config.json").read_text())
-    return needs_checkpointing(config, count_parameters(model_dir), nproc, tokens,
-                               torch.cuda.get_device_properties(0).total_memory)
