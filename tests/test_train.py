@@ -17,7 +17,7 @@ from smoke_training import metrics
 import train_sft
 import verl_check
 from pipeline.common.cli import PipelineError
-from pipeline.trainer import current, legacy, memory, select
+from pipeline.trainer import current, launch, legacy, memory, select
 from pipeline.trainer.metrics import merge_launch_metrics
 from pipeline.trainer.plan import training_plan
 
@@ -350,3 +350,35 @@ def test_a_launch_waits_for_the_process_still_saving_in_its_checkpoint_directory
     start = time.time()
     train_sft.wait_for_lock(open(tmp_path / ".lock", "w"), tmp_path, wait=30)
     assert 0.9 < time.time() - start < 10
+
+
+# A CPU rank's allocation pattern in the fused log-prob kernel: a few hundred MB, freed, again.
+ALLOCATE_AND_FREE = """
+import resource
+for _ in range(20):
+    block = bytearray(300 * 2**20)
+    del block
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
+"""
+
+
+def test_cpu_ranks_keep_freed_memory_instead_of_faulting_it_in_again(tmp_path):
+    def page_faults(env):
+        return int(subprocess.run([sys.executable, "-c", ALLOCATE_AND_FREE], env=env, capture_output=True,
+                                  text=True, check=True).stdout)
+
+    def workers_env(device, **preset):
+        os.environ.update(preset)
+        try:
+            return launch.environment(current.TRAINER, device=device, nproc=1, metrics_file=tmp_path / "m.jsonl",
+                                      work_dir=tmp_path)
+        finally:
+            for name in preset:
+                del os.environ[name]
+
+    cpu = workers_env("cpu")
+    assert cpu["MALLOC_MMAP_THRESHOLD_"] == cpu["MALLOC_TRIM_THRESHOLD_"] == str(launch.CPU_MALLOC_KEEP_BYTES)
+    # Each 300 MB block is 76,800 pages: faulted in once with the workers' settings, 20 times without.
+    assert page_faults(cpu) < 3 * 76_800 < 15 * 76_800 < page_faults(workers_env("cuda"))
+    assert "MALLOC_MMAP_THRESHOLD_" not in workers_env("cuda")
+    assert workers_env("cpu", MALLOC_MMAP_THRESHOLD_="1048576")["MALLOC_MMAP_THRESHOLD_"] == "1048576"  # the user's
