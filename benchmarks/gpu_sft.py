@@ -318,7 +318,7 @@ def report(results, args):
     print(f"\n{args.shape} x {args.gpus} GPU, global batch {args.batch}, {args.steps} steps "
           f"(steps {WARMUP + 1}..{args.steps} timed), mode {args.mode}")
     print(f"{'variant':<28}{'tok/s/GPU':>12}{'MFU':>8}{'peak GiB':>9}{'x first':>9}{'max |dloss|':>13}"
-          f"{'predicted':>11}  engine (tokens, checkpointed layers, reshard)")
+          f"{'predicted':>11}{'balanced':>10}  engine (tokens, checkpointed layers, reshard)")
     for r in results:
         if r["status"] != "ok":
             print(f"{r['variant']:<28}FAILED (exit {r['exit']}): {r['why']}")
@@ -329,7 +329,8 @@ def report(results, args):
         fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
         engine = r.get("engine") or {}
         print(f"{r['variant']:<28}{fmt(tps, '.0f'):>12}{fmt(r['mfu'], '.3f'):>8}{fmt(r['peak_memory_gb'], '.1f'):>9}"
-              f"{ratio:>9}{dloss:>13.2e}{fmt(engine.get('predicted_peak_gib'), '.1f'):>11}  "
+              f"{ratio:>9}{dloss:>13.2e}{fmt(engine.get('predicted_peak_gib'), '.1f'):>11}"
+              f"{fmt(engine.get('predicted_peak_balanced_gib'), '.1f'):>10}  "
               f"{engine.get('max_token_len_per_gpu')}, {engine.get('checkpointed_layers')}, "
               f"{engine.get('reshard_after_forward')}")
     for r in results:

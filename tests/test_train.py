@@ -177,6 +177,18 @@ def test_the_memory_model_predicts_the_measured_peaks(shape, gpus, tokens, check
     assert predicted == pytest.approx(measured_gib, rel=0.06)
 
 
+def test_the_peak_of_balanced_parts_is_predicted_beside_the_bound():
+    # 1.5B on one H200, batch 64 (benchmarks/RESULTS.md, 2026-12-02): rows of 1121.5 +- 794.15 tokens,
+    # a heavy step of 84,483; verl split the steps into parts well under a 32k budget.
+    step = memory.rank_tokens((1121.5, 794.15), 64, 1)
+    assert step == 84483
+    assert memory.balanced_part(step, 32768) == 28161 and memory.balanced_part(step, 43008) == 42242
+    assert memory.balanced_part(2000, 4096) == 2000  # one part: the step itself
+    plan = auto_plan(Q15, 1, H200, batch=64, row_tokens=(1121.5, 794.15), data__max_token_len_per_gpu=32768)
+    assert plan["predicted_peak_balanced_gib"] == pytest.approx(70.2, rel=0.03)  # measured 70.2
+    assert plan["predicted_peak_gib"] > 1.1 * 70.2  # the bound the choice keeps under the margin
+
+
 def auto_plan(shape, gpus, card, batch=128, row_tokens=(1000, 700), **changes):
     train = json.loads(json.dumps(MAIN_TRAIN))
     train["data"]["train_batch_size"] = batch

@@ -236,8 +236,8 @@ def engine_record(engine_train, engine, throughput):
               "checkpointed_layers": engine_train["model"]["checkpointed_layers"],
               "reshard_after_forward": engine_train["engine"]["reshard_after_forward"]}
     if engine:
-        record.update({k: engine[k] for k in ("chosen", "predicted_peak_gib", "gpu_memory_gib", "fits",
-                                              "tokens_per_rank_per_step")})
+        record.update({k: engine[k] for k in ("chosen", "predicted_peak_gib", "predicted_peak_balanced_gib",
+                                              "gpu_memory_gib", "fits", "tokens_per_rank_per_step")})
         record["measured_peak_gib"] = (throughput or {}).get("peak_memory_gb")
     return record
 

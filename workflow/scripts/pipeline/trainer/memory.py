@@ -88,11 +88,21 @@ def rank_tokens(row_tokens, batch, world):
     return math.ceil(rows * mean + 2 * std * math.sqrt(rows))
 
 
+def balanced_part(step_tokens, tokens):
+    """Tokens of the largest micro-batch verl makes of a step: it splits the step's tokens into
+    ceil(step / budget) parts of near-equal tokens (seqlen_balancing.rearrange_micro_batches), so a
+    micro-batch is often well under the budget (the 1.5B on one H200: 84k tokens in three parts of
+    28k from a 32k budget). The choice keeps the full budget's peak under the margin: a heavier
+    step, or rows that pack badly, can fill a part."""
+    return min(tokens, math.ceil(step_tokens / math.ceil(step_tokens / tokens)))
+
+
 def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=True):
     """The engine settings for `train`, its `auto` values chosen: the fastest candidate by the
     cost model among those whose predicted peak leaves train.auto_engine.free_margin of the card
     free (the one with the least memory where none does). Returns the plan: the values, the
-    predicted peak, the card's memory and what was left to choose."""
+    predicted peak (of a full micro-batch, and of a heavy step's balanced parts), the card's
+    memory and what was left to choose."""
     d, m, e = train["data"], train["model"], train["engine"]
     budget = train["auto_engine"]
     limit = (1 - budget["free_margin"]) * gpu_bytes
@@ -120,6 +130,8 @@ def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=Tr
         "layers": shape.layers,
         "reshard_after_forward": reshard,
         "predicted_peak_gib": round(peak / GIB, 1),
+        "predicted_peak_balanced_gib": round(peak_bytes(shape, world, balanced_part(step_tokens, tokens), layers,
+                                                        reshard) / GIB, 1),
         "gpu_memory_gib": round(gpu_bytes / GIB, 1),
         "fits": not over,
         "free_margin": budget["free_margin"],
