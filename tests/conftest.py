@@ -100,6 +100,21 @@ def two_rank_workdir(smoke_workdir, tmp_path_factory):
 
 TWO_RANKS = {"runs": {"smoke": {"train": {"gpus": 2}}}}
 
+# The project's Slurm profile for the smoke chain (every rule a job on the cpu partition).
+SLURM_SMOKE_PROFILE = ("--workflow-profile", "profiles/slurm-smoke")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A real one-node Slurm cluster for the module's tests (tests/slurm_cluster.py): the
+    environment its clients need."""
+    import slurm_cluster
+
+    missing = slurm_cluster.missing_programs()
+    assert not missing, f"{missing} not found: apt-get install slurm-wlm munge (make test installs them)"
+    with slurm_cluster.one_node_cluster(tmp_path_factory.mktemp("slurm")) as env:
+        yield env
+
 
 @pytest.fixture(scope="session")
 def expected_rejections():

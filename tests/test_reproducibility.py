@@ -1,21 +1,34 @@
-"""From scratch, the smoke run reproduces itself: a second run in a fresh copy of the workflow gives
-byte-identical data files, token audit and exported weights, the same training curve step for
-step, the same eval, and provenance records that differ only in the fields they declare
-not reproducible (times, the host)."""
+"""From scratch, the smoke run reproduces itself: a second run in a fresh copy of the workflow, every
+rule a job on a real one-node Slurm cluster (tests/slurm_cluster.py, the project's profile), gives
+byte-identical data files, token audit and exported weights, the same training curve step for step,
+the same eval, and provenance records that differ only in the fields they declare not reproducible
+(times, the host)."""
 
 import json
 
 import pytest
-from conftest import copy_workflow, snakemake
+from conftest import SLURM_SMOKE_PROFILE, copy_workflow, snakemake
 from smoke_training import BYTE_IDENTICAL, curve
 
 from pipeline.common import provenance
 
+
 @pytest.fixture(scope="module")
-def rerun(smoke_workdir, tmp_path_factory):
+def slurm_run(cluster, smoke_workdir, tmp_path_factory):
+    """(the second run's workdir, Snakemake's output)."""
     workdir = copy_workflow(tmp_path_factory.mktemp("rerun"))
-    snakemake(workdir, "smoke")
-    return workdir
+    return workdir, snakemake(workdir, "smoke", *SLURM_SMOKE_PROFILE, env=cluster, timeout=1800).stdout
+
+
+@pytest.fixture(scope="module")
+def rerun(slurm_run):
+    return slurm_run[0]
+
+
+def test_the_second_run_was_every_rule_as_a_slurm_job(slurm_run):
+    out = slurm_run[1]
+    assert out.count("has been submitted with SLURM jobid") >= 10, out[-4000:]  # every rule, local rules aside
+    assert "Invalid generic resource" not in out
 
 
 @pytest.mark.parametrize("path", BYTE_IDENTICAL)

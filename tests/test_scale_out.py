@@ -6,8 +6,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import ROOT, free_port, snakemake, workflow_env, write_config_override
@@ -58,16 +60,31 @@ def sbatch_line(workdir, tmp_path, override):
     record = tmp_path / "sbatch.txt"
     env = workflow_env()
     env.update(PATH=f"{bin_dir}{os.pathsep}{env['PATH']}", SBATCH_RECORD=str(record))
-    proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "results/smoke/train/done.json", "--workflow-profile", "profiles/slurm",
-         "--configfile", str(override), "--default-resources", "slurm_account=test", "--retries", "0",
-         "--forcerun", "train_sft"],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert record.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    lines = [x for x in record.read_text().splitlines() if "rule_train_sft" in x]
-    assert len(lines) == 1, record.read_text()
+    log = tmp_path / "snakemake.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "snakemake", "results/smoke/train/done.json", "--workflow-profile", "profiles/slurm",
+             "--configfile", str(override), "--default-resources", "slurm_account=test", "--retries", "0",
+             "--forcerun", "train_sft"],
+            cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        # The line is all the test needs: Snakemake is stopped once it is recorded, not left to
+        # notice the failed submission (the plugin's status loop takes ~40 s more to).
+        deadline = time.time() + 300
+        while proc.poll() is None and not train_submissions(record) and time.time() < deadline:
+            time.sleep(0.5)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    lines = train_submissions(record)
+    assert len(lines) == 1, (record.read_text() if record.exists() else "") + log.read_text()[-3000:]
     return lines[0].split("--wrap=")[0]
+
+
+def train_submissions(record):
+    """The train rule's recorded sbatch lines, whole (options, then --wrap= and the job script)."""
+    return [x for x in record.read_text().splitlines() if "rule_train_sft" in x and "--wrap=" in x] if (
+        record.exists()) else []
 
 
 def test_slurm_profile_one_node(trained_workdir, tmp_path):

@@ -1,17 +1,14 @@
-"""The smoke chain through a real one-node Slurm cluster (tests/slurm_cluster.py) and the
-project's profile: every rule a Slurm job, the outputs those of a local run, and a training job
-cancelled mid-run resubmitted by the profile's retries and resumed from its checkpoint."""
+"""A training job on a real one-node Slurm cluster (tests/slurm_cluster.py) through the project's
+profile, cancelled mid-run: resubmitted by the profile's retries and resumed from its checkpoint.
+The whole smoke chain as Slurm jobs, with the outputs of a local run, is test_reproducibility's
+second run."""
 
 import subprocess
 import sys
 
-import pytest
-import slurm_cluster
-from conftest import copy_workflow, snakemake, workflow_env
+from conftest import SLURM_SMOKE_PROFILE, workflow_env
 from smoke_training import (
-    BYTE_IDENTICAL,
     assert_same_curve,
-    curve,
     fresh_training_copy,
     launches,
     metrics,
@@ -19,16 +16,7 @@ from smoke_training import (
     wait_until,
 )
 
-PROFILE = ("--workflow-profile", "profiles/slurm-smoke")
 TRAIN = "results/smoke/train/done.json"
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    missing = slurm_cluster.missing_programs()
-    assert not missing, f"{missing} not found: apt-get install slurm-wlm munge (make test installs them)"
-    with slurm_cluster.one_node_cluster(tmp_path_factory.mktemp("slurm")) as env:
-        yield env
 
 
 def slurm_jobs(cluster):
@@ -38,21 +26,10 @@ def slurm_jobs(cluster):
     return [tuple(line.split("|")) for line in out.splitlines()]
 
 
-def test_the_smoke_chain_as_slurm_jobs_gives_the_local_outputs(cluster, smoke_workdir, tmp_path):
-    workdir = copy_workflow(tmp_path / "w")
-    out = snakemake(workdir, "smoke", *PROFILE, env=cluster, timeout=1800).stdout
-    submitted = out.count("has been submitted with SLURM jobid")
-    assert submitted >= 10, out[-4000:]  # every rule of the chain, local rules aside
-    assert "Invalid generic resource" not in out
-    for path in BYTE_IDENTICAL:
-        assert (workdir / path).read_bytes() == (smoke_workdir / path).read_bytes(), path
-    assert curve(workdir) == curve(smoke_workdir)
-
-
 def test_a_training_job_cancelled_mid_run_is_resubmitted_and_resumes(cluster, smoke_workdir, tmp_path):
     workdir = fresh_training_copy(smoke_workdir, tmp_path / "w")
     log = open(tmp_path / "snakemake.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "snakemake", TRAIN, *PROFILE], cwd=workdir,
+    proc = subprocess.Popen([sys.executable, "-m", "snakemake", TRAIN, *SLURM_SMOKE_PROFILE], cwd=workdir,
                             env=dict(workflow_env(), **cluster), stdout=log, stderr=subprocess.STDOUT)
     wait_until(proc, lambda: steps_logged(workdir) >= 3, "three training steps", timeout=900)
     running = [job for job, _, state, comment in slurm_jobs(cluster) if state == "RUNNING" and "train_sft" in comment]
