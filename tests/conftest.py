@@ -100,8 +100,10 @@ def two_rank_workdir(smoke_workdir, tmp_path_factory):
 
 TWO_RANKS = {"runs": {"smoke": {"train": {"gpus": 2}}}}
 
-# The project's Slurm profile for the smoke chain (every rule a job on the cpu partition).
-SLURM_SMOKE_PROFILE = ("--workflow-profile", "profiles/slurm-smoke")
+# The project's Slurm profile for the smoke chain (every rule a job on the cpu partition). The
+# executor's first status check comes 5 s after a submission instead of 40: the test cluster's jobs
+# take seconds, and at 40 s each of the chain's jobs would wait for the check, not for its work.
+SLURM_SMOKE_PROFILE = ("--workflow-profile", "profiles/slurm-smoke", "--slurm-init-seconds-before-status-checks", "5")
 
 
 @pytest.fixture(scope="module")
