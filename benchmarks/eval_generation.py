@@ -13,7 +13,14 @@ instruction around the sample's statements, cycled), chat template applied. A va
   --baseline-batches K only its first K batches run and the total is extrapolated (marked so);
 - sorted_bNN / sorted_all: generate_transformers as the rule runs it (batches sorted by length);
 - static_bNN: the same with a static KV cache (transformers compiles the decode step);
-- continuous: transformers' continuous batching (generate_batch, paged KV cache).
+- nocudnn_bNN: sorted_bNN with torch's SDPA kernels other than cuDNN's (flash, memory-efficient,
+  math): cuDNN builds an execution plan per new shape, and a decode step's key length is new
+  each step;
+- continuous: transformers' continuous batching (generate_batch, paged KV cache);
+- profile_bNN: where one decode step's time goes, on the first (longest) batch of NN under
+  torch.profiler: the step's wall time beside the GPU's kernel time and the top kernels, from the
+  difference of two generations (8 and 8 + --profile-tokens new tokens), so the prefill drops out.
+  Kernel time far below the wall time means the step waits on the CPU's launches.
 Per variant: seconds, new tokens/s, decode steps, ms per step, and the weight-read bound: the
 seconds one step takes to read every weight once at the card's memory bandwidth (--bandwidth-tbs),
 as a share of the measured step.
@@ -108,9 +115,17 @@ def run_variant(name, model, tokenizer, prompts, args):
         ran = min(batches, args.baseline_batches or batches)
         replies, steps = generate_before(model, tokenizer, prompts, settings, ran)
         extrapolated = batches / ran if ran < batches else None
+    elif kind == "profile":
+        return profile_decode(model, tokenizer, prompts[: settings["batch_size"]], settings, args)
     elif kind == "continuous":
         replies = generate_continuous(model, tokenizer, prompts, settings)
         steps = None  # the scheduler decides how many sequences each step holds
+    elif kind == "nocudnn":
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        with sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH]):
+            replies = smoke_eval.generate_transformers(model, tokenizer, prompts, settings)
+        steps = -(-len(prompts) // settings["batch_size"]) * settings["max_new_tokens"]
     else:
         options = {"cache_implementation": "static"} if kind == "static" else {}
         replies = smoke_eval.generate_transformers(model, tokenizer, prompts, settings, **options)
@@ -131,6 +146,43 @@ def run_variant(name, model, tokenizer, prompts, args):
         result |= {"decode_steps": steps, "ms_per_step": round(1e3 * step_s, 2),
                    "weight_read_ms": round(1e3 * floor, 2), "of_bandwidth_bound": round(floor / step_s, 3)}
     return result
+
+
+def profile_decode(model, tokenizer, prompts, settings, args):
+    """One decode step's wall time and GPU kernel time, without the prefill: the difference of two
+    profiled generations, of 8 and 8 + --profile-tokens new tokens, over the same batch."""
+    import torch
+    from torch.autograd import DeviceType
+    from torch.profiler import ProfilerActivity, profile
+
+    import smoke_eval
+
+    cuda = torch.cuda.is_available()
+    short, extra = 8, args.profile_tokens
+
+    def run(new_tokens):
+        torch.cuda.synchronize() if cuda else None
+        started = time.perf_counter()
+        with profile(activities=[ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])) as prof:
+            smoke_eval.generate_transformers(model, tokenizer, prompts, dict(settings, max_new_tokens=new_tokens))
+            torch.cuda.synchronize() if cuda else None
+        kernels = {}
+        for e in prof.key_averages():
+            if e.device_type == DeviceType.CUDA:  # kernels and copies on the GPU, each counted once
+                kernels[e.key] = kernels.get(e.key, 0) + e.self_device_time_total
+        return time.perf_counter() - started, kernels
+
+    run(short)  # warm-up
+    wall_a, kernels_a = run(short)
+    wall_b, kernels_b = run(short + extra)
+    per_step = {k: (kernels_b[k] - kernels_a.get(k, 0)) / extra / 1e3 for k in kernels_b}
+    weight_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
+    return {"variant": f"profile_b{len(prompts)}", "decode_steps": extra,
+            "wall_ms_per_step": round(1e3 * (wall_b - wall_a) / extra, 2),
+            "gpu_kernel_ms_per_step": round(sum(per_step.values()), 2),
+            "weight_read_ms": round(1e3 * weight_bytes / (args.bandwidth_tbs * 1e12), 2),
+            "top_kernels": [{"kernel": k[:90], "ms_per_step": round(v, 2)}
+                            for k, v in sorted(per_step.items(), key=lambda kv: -kv[1])[:12]]}
 
 
 def end_to_end(model_dir, out, args):
@@ -180,6 +232,7 @@ def main():
     p.add_argument("--variants", default="sorted_all", help="comma-separated; 'none' for none")
     p.add_argument("--prompts", type=int, default=164 + 282)
     p.add_argument("--max-new-tokens", type=int, default=512)
+    p.add_argument("--profile-tokens", type=int, default=32, help="profile_bNN: decode steps profiled")
     p.add_argument("--baseline-batches", type=int, default=3, help="before_bNN: batches run (0: all)")
     p.add_argument("--batch-size", type=int, help="--end-to-end: eval.batch_size (default: the config's)")
     p.add_argument("--bandwidth-tbs", type=float, default=4.8, help="the card's memory bandwidth (H200: 4.8)")
