@@ -32,6 +32,7 @@ problems made from the sample's held-out problems, and reports its wall time and
 Every invocation writes to a new --out directory; results.json there."""
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -120,15 +121,14 @@ def run_variant(name, model, tokenizer, prompts, args):
     elif kind == "continuous":
         replies = generate_continuous(model, tokenizer, prompts, settings)
         steps = None  # the scheduler decides how many sequences each step holds
-    elif kind == "nocudnn":
+    else:
         from torch.nn.attention import SDPBackend, sdpa_kernel
 
-        with sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH]):
-            replies = smoke_eval.generate_transformers(model, tokenizer, prompts, settings)
-        steps = -(-len(prompts) // settings["batch_size"]) * settings["max_new_tokens"]
-    else:
         options = {"cache_implementation": "static"} if kind == "static" else {}
-        replies = smoke_eval.generate_transformers(model, tokenizer, prompts, settings, **options)
+        backends = sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH]) if (
+            kind == "nocudnn") else contextlib.nullcontext()
+        with backends:
+            replies = smoke_eval.generate_transformers(model, tokenizer, prompts, settings, **options)
         steps = -(-len(prompts) // settings["batch_size"]) * settings["max_new_tokens"]
     torch.cuda.synchronize() if torch.cuda.is_available() else None
     seconds = time.perf_counter() - started
@@ -141,11 +141,15 @@ def run_variant(name, model, tokenizer, prompts, args):
         result |= {"extrapolated_seconds": round(seconds * extrapolated, 1), "batches_run": ran}
     if steps:
         step_s = seconds / steps
-        weight_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
-        floor = weight_bytes / (args.bandwidth_tbs * 1e12)
+        floor = weight_read_seconds(model, args)
         result |= {"decode_steps": steps, "ms_per_step": round(1e3 * step_s, 2),
                    "weight_read_ms": round(1e3 * floor, 2), "of_bandwidth_bound": round(floor / step_s, 3)}
     return result
+
+
+def weight_read_seconds(model, args):
+    """The decode step's floor: every weight read once at the card's memory bandwidth."""
+    return sum(p.numel() * p.element_size() for p in model.parameters()) / (args.bandwidth_tbs * 1e12)
 
 
 def profile_decode(model, tokenizer, prompts, settings, args):
@@ -176,11 +180,10 @@ def profile_decode(model, tokenizer, prompts, settings, args):
     wall_a, kernels_a = run(short)
     wall_b, kernels_b = run(short + extra)
     per_step = {k: (kernels_b[k] - kernels_a.get(k, 0)) / extra / 1e3 for k in kernels_b}
-    weight_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
     return {"variant": f"profile_b{len(prompts)}", "decode_steps": extra,
             "wall_ms_per_step": round(1e3 * (wall_b - wall_a) / extra, 2),
             "gpu_kernel_ms_per_step": round(sum(per_step.values()), 2),
-            "weight_read_ms": round(1e3 * weight_bytes / (args.bandwidth_tbs * 1e12), 2),
+            "weight_read_ms": round(1e3 * weight_read_seconds(model, args), 2),
             "top_kernels": [{"kernel": k[:90], "ms_per_step": round(v, 2)}
                             for k, v in sorted(per_step.items(), key=lambda kv: -kv[1])[:12]]}
 
