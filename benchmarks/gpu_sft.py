@@ -50,6 +50,7 @@ sys.path.insert(0, str(HERE))
 
 import synthetic  # noqa: E402
 import tiny_model  # noqa: E402
+import trace_summary  # noqa: E402
 from count_tokens import load_tokenizer, token_counts  # noqa: E402
 from pipeline.common.cli import PipelineError  # noqa: E402
 from pipeline.common.model_files import count_parameters  # noqa: E402
@@ -81,6 +82,18 @@ VARIANTS = {
     # Rows dealt to the ranks at random, as verl does (the default before balancing).
     "pipeline_random": {"train": {"data": {"balance_tokens_across_ranks": False}}},
     "pipeline_8k_random": {"train": {"data": {"max_token_len_per_gpu": 8192, "balance_tokens_across_ranks": False}}},
+    # verl's torch backend for the fused lm_head + log-prob (the default before 2026-12-03; auto is
+    # its Triton kernel on a GPU).
+    "fused_torch": {"train": {"model": {"fused_kernel_backend": "torch"}}},
+    # Every micro-batch padded to a multiple of 16 tokens (verl's pad_to_length; the pad is a segment
+    # of its own, stripped before the loss): Triton compiles a kernel again for a new specialisation
+    # of the packed length, such as the first one divisible by 16 (Liger's cost a step ~0.4 s, the
+    # fused log-prob's 5-6 s; benchmarks/RESULTS.md).
+    "pad16": {"train": {"extra_overrides": ["engine.pad_to_length=True", "engine.pad_to_length_bucket=16"]}},
+    # The pipeline's settings with step 4 (after compilation and warm-up) under verl's torch profiler:
+    # the trace in the variant's profile/, summarised by trace_summary.py into results.json.
+    "profile": {"train": {"extra_overrides": ["trainer.profile_interval=[4,4]", "profiler.enable=True",
+                                              "profiler.tool=torch", "profiler.save_path=profile"]}},
     # The former config/7b_80gb.yaml: 8k tokens and the layers' gathered weights kept.
     "pipeline_8k_keep_gathered": {"train": {"data": {"max_token_len_per_gpu": 8192},
                                             "engine": {"reshard_after_forward": False}}},
@@ -237,6 +250,9 @@ def run_direct(name, overlay, args, model_dir, data_dir, vdir):
     # Not what is measured, and a 7B one is 15 GB: a few variants' would fill the lent machine's disk.
     shutil.rmtree(ckpt, ignore_errors=True)
     res["engine"] = train_sft.engine_record(train, engine, res if res["status"] == "ok" else None)
+    traces = sorted((vdir / "profile").glob("**/*.json.gz"))
+    if traces:
+        res["profile"] = [trace_summary.summary(t) for t in traces]
     return res
 
 
@@ -254,7 +270,11 @@ def run_snakemake(name, overlay, args, model_dir, raw_dir, vdir):
     if "source" in CONFIG["data"]:
         data["source"] = "local"
     model = {"source": "tiny"} if args.shape == "tiny" else {"source": "local", "local_path": str(model_dir)}
-    harness = {"runs": {"main": {"data": data, "model": model, "train": train}}}
+    # Nothing from the hub (a GPU machine may have no network): the synthetic rows have no tests,
+    # and decontamination is against the shipped HumanEval only.
+    data["tests"] = {"source": "none"}
+    harness = {"runs": {"main": {"data": data, "model": model, "train": train,
+                                 "filter": {"decontaminate": {"use_hub": []}}}}}
     (vdir / "harness.yaml").write_text(yaml.safe_dump(harness))
     (vdir / "variant.yaml").write_text(yaml.safe_dump(overlay or {}))
     target = {"train": "results/main/train/done.json", "export": "results/main/export.json"}[args.target]
@@ -318,7 +338,7 @@ def report(results, args):
     print(f"\n{args.shape} x {args.gpus} GPU, global batch {args.batch}, {args.steps} steps "
           f"(steps {WARMUP + 1}..{args.steps} timed), mode {args.mode}")
     print(f"{'variant':<28}{'tok/s/GPU':>12}{'MFU':>8}{'peak GiB':>9}{'x first':>9}{'max |dloss|':>13}"
-          f"{'predicted':>11}{'balanced':>10}  engine (tokens, checkpointed layers, reshard)")
+          f"{'predicted':>11}{'balanced':>10}  engine (tokens, checkpointed layers, reshard, fused kernel)")
     for r in results:
         if r["status"] != "ok":
             print(f"{r['variant']:<28}FAILED (exit {r['exit']}): {r['why']}")
@@ -332,7 +352,7 @@ def report(results, args):
               f"{ratio:>9}{dloss:>13.2e}{fmt(engine.get('predicted_peak_gib'), '.1f'):>11}"
               f"{fmt(engine.get('predicted_peak_balanced_gib'), '.1f'):>10}  "
               f"{engine.get('max_token_len_per_gpu')}, {engine.get('checkpointed_layers')}, "
-              f"{engine.get('reshard_after_forward')}")
+              f"{engine.get('reshard_after_forward')}, {engine.get('fused_kernel_backend')}")
     for r in results:
         if r["status"] != "ok":
             print(f"\n--- {r['variant']} FAILED (exit {r['exit']}): {r['why']}\n    log: {r['log'] or '-'}")
