@@ -140,7 +140,8 @@ def test_overrides_carry_the_seed_settings(tmp_path):
                      "trainer.project_name=rlvr_coding_model", "trainer.n_gpus_per_node=8",
                      "trainer.logger=[file,console,wandb]",
                      "checkpoint.save_contents=[model,optimizer,extra,hf_model]",
-                     "+model.override_config.attn_implementation=packed_varlen"):
+                     "+model.override_config.attn_implementation=packed_varlen",
+                     "model.fused_kernel_options.impl_backend=triton"):
         assert expected in o
     on_cpu, plan = memory.resolve(MAIN_TRAIN, current.TRAINER, "m", 1, "cpu", None)
     assert plan is None
@@ -150,6 +151,7 @@ def test_overrides_carry_the_seed_settings(tmp_path):
     )
     assert "engine.model_dtype=fp32" in cpu and "+engine.mixed_precision.param_dtype=fp32" in cpu
     assert "model.use_liger=False" in cpu and "model.enable_gradient_checkpointing=False" in cpu
+    assert "model.fused_kernel_options.impl_backend=torch" in cpu
     assert f"data.max_token_len_per_gpu={memory.CPU_TOKENS_PER_MICRO_BATCH}" in cpu
 
 
@@ -187,6 +189,16 @@ def test_the_peak_of_balanced_parts_is_predicted_beside_the_bound():
     plan = auto_plan(Q15, 1, H200, batch=64, row_tokens=(1121.5, 794.15), data__max_token_len_per_gpu=32768)
     assert plan["predicted_peak_balanced_gib"] == pytest.approx(70.2, rel=0.03)  # measured 70.2
     assert plan["predicted_peak_gib"] > 1.1 * 70.2  # the bound the choice keeps under the margin
+
+
+def test_fixed_micro_batches_are_planned_for_rows_of_max_length():
+    # The seed's engine (2 rows per micro-batch, every layer checkpointed), 1.5B on one H200, batch 16
+    # (benchmarks/RESULTS.md, 2026-12-03): measured 15.5 GiB. Planned as a token budget it was 18.7 GiB
+    # (the step's 27k tokens in one micro-batch), 20% high.
+    plan = auto_plan(Q15, 1, H200, batch=16, row_tokens=(1143.5, 1000), data__use_dynamic_bsz=False,
+                     model__enable_gradient_checkpointing=True)
+    assert plan["max_token_len_per_gpu"] == 2 * 4096 and plan["checkpointed_layers"] == 28
+    assert plan["predicted_peak_gib"] == plan["predicted_peak_balanced_gib"] == pytest.approx(15.5, rel=0.10)
 
 
 def auto_plan(shape, gpus, card, batch=128, row_tokens=(1000, 700), **changes):
@@ -235,6 +247,28 @@ def test_settings_set_by_hand_are_kept():
         train = json.loads(json.dumps(MAIN_TRAIN))
         train["model"].update(enable_gradient_checkpointing=False, checkpointed_layers=3)
         memory.resolve(train, current.TRAINER, "m", 1, "cpu", None)
+
+
+def test_the_fused_kernel_is_triton_on_a_gpu_where_the_model_fits_it(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps(Q7_CONFIG))
+    header = json.dumps({"w": {"dtype": "BF16", "shape": [Q7.parameters], "data_offsets": [0, 2 * Q7.parameters]}})
+    (tmp_path / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header.encode())
+
+    def backend(setting, device, model_dir=tmp_path):
+        train = json.loads(json.dumps(MAIN_TRAIN))
+        train["model"]["fused_kernel_backend"] = setting
+        resolved, _ = memory.resolve(train, current.TRAINER, model_dir, 1, device, (1000, 600), gpu_bytes=H200)
+        return resolved["model"]["fused_kernel_backend"]
+
+    assert MAIN_TRAIN["model"]["fused_kernel_backend"] == "auto"
+    assert (backend("auto", "cuda"), backend("auto", "cpu"), backend("torch", "cuda")) == ("triton", "torch", "torch")
+    with pytest.raises(PipelineError, match="fused_kernel_backend: triton needs a GPU"):
+        backend("triton", "cpu")
+    # verl's Triton kernel asserts a hidden size divisible by 128: such a model keeps the torch backend.
+    (tmp_path / "config.json").write_text(json.dumps({**Q7_CONFIG, "hidden_size": 3500}))
+    assert backend("auto", "cuda") == "torch"
+    with pytest.raises(PipelineError, match="divisible by 128 \\(the model's is 3500\\)"):
+        backend("triton", "cuda")
 
 
 def test_the_legacy_trainer_checkpoints_all_layers_or_none():

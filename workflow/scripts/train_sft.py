@@ -234,7 +234,8 @@ def engine_record(engine_train, engine, throughput):
     record = {"max_token_len_per_gpu": engine_train["data"]["max_token_len_per_gpu"],
               "enable_gradient_checkpointing": engine_train["model"]["enable_gradient_checkpointing"],
               "checkpointed_layers": engine_train["model"]["checkpointed_layers"],
-              "reshard_after_forward": engine_train["engine"]["reshard_after_forward"]}
+              "reshard_after_forward": engine_train["engine"]["reshard_after_forward"],
+              "fused_kernel_backend": engine_train["model"]["fused_kernel_backend"]}
     if engine:
         record.update({k: engine[k] for k in ("chosen", "predicted_peak_gib", "predicted_peak_balanced_gib",
                                               "gpu_memory_gib", "fits", "tokens_per_rank_per_step")})

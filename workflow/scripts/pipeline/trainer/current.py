@@ -33,6 +33,7 @@ def overrides(train, *, train_files, val_files, model_dir, trust_remote_code, ck
         # Resolved before launch (pipeline/trainer/memory.py); which layers: workers/checkpointed_layers.py.
         "model.enable_gradient_checkpointing": m["enable_gradient_checkpointing"],
         **{f"model.{k}": m[k] for k in ("lora_rank", "use_remove_padding", "use_fused_kernels")},
+        "model.fused_kernel_options.impl_backend": m["fused_kernel_backend"],
         # Liger's kernels are triton: GPU only.
         "model.use_liger": m["use_liger"] and device == "cuda",
         "+model.override_config.attn_implementation": attention_implementation(

@@ -1,6 +1,7 @@
 """The engine settings left `auto` (tokens per micro-batch, how many layers are checkpointed,
 whether FSDP2 reshards after the forward), chosen before launch from a model of the step's peak
-GPU memory and of its cost, for this model, this card and this many GPUs.
+GPU memory and of its cost, for this model, this card and this many GPUs; and the fused
+lm_head + log-prob kernel's backend (fused_kernel_backend).
 
 The memory model, per rank (bytes; fitted to the peaks verl reported for six runs of the
 Qwen2.5-Coder 1.5B and 7B shapes on H100s and an H200, benchmarks/RESULTS.md "The engine's
@@ -107,7 +108,11 @@ def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=Tr
     budget = train["auto_engine"]
     limit = (1 - budget["free_margin"]) * gpu_bytes
     step_tokens = rank_tokens(row_tokens, d["train_batch_size"], world)
-    if d["max_token_len_per_gpu"] != "auto":
+    if not d["use_dynamic_bsz"]:
+        # Micro-batches of micro_batch_size_per_gpu rows (the seed's 2), whatever their tokens: the
+        # peak is planned for rows of max_length, and the token budget is left unused.
+        token_options = [d["micro_batch_size_per_gpu"] * d["max_length"]]
+    elif d["max_token_len_per_gpu"] != "auto":
         token_options = [d["max_token_len_per_gpu"]]
     else:
         low = math.ceil(d["max_length"] / TOKEN_STEP) * TOKEN_STEP
@@ -124,14 +129,14 @@ def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=Tr
                 cost = step_cost(shape, world, step_tokens, tokens, layers, reshard)
                 candidates.append((peak > limit, cost, peak, tokens, layers, reshard))
     over, _, peak, tokens, layers, reshard = min(candidates, key=lambda c: (c[0], c[2] if c[0] else c[1], c[2]))
+    part = balanced_part(step_tokens, tokens) if d["use_dynamic_bsz"] else tokens
     return {
         "max_token_len_per_gpu": tokens,
         "checkpointed_layers": layers,
         "layers": shape.layers,
         "reshard_after_forward": reshard,
         "predicted_peak_gib": round(peak / GIB, 1),
-        "predicted_peak_balanced_gib": round(peak_bytes(shape, world, balanced_part(step_tokens, tokens), layers,
-                                                        reshard) / GIB, 1),
+        "predicted_peak_balanced_gib": round(peak_bytes(shape, world, part, layers, reshard) / GIB, 1),
         "gpu_memory_gib": round(gpu_bytes / GIB, 1),
         "fits": not over,
         "free_margin": budget["free_margin"],
@@ -190,4 +195,20 @@ def resolve(train, trainer, model_dir, world, device, row_tokens, gpu_bytes=None
     # None: every layer (verl's own checkpointing); 0: none.
     m["enable_gradient_checkpointing"] = layers != 0
     m["checkpointed_layers"] = layers
+    m["fused_kernel_backend"] = fused_kernel_backend(m["fused_kernel_backend"], device,
+                                                     shape.hidden if device == "cuda" else None)
     return resolved, plan
+
+
+def fused_kernel_backend(setting, device, hidden):
+    """train.model.fused_kernel_backend with `auto` resolved: verl's Triton kernel for the lm_head
+    and log-probs on a GPU (the torch backend's fp32 passes over 512-token chunks of logits were a
+    fifth of a 1.5B step's kernel time on an H200; benchmarks/RESULTS.md), its torch backend on a
+    CPU or where the Triton kernel cannot take the model (it needs a hidden size divisible by 128)."""
+    triton_fits = device == "cuda" and hidden % 128 == 0
+    if setting == "auto":
+        return "triton" if triton_fits else "torch"
+    if setting == "triton" and not triton_fits:
+        why = "a GPU" if device != "cuda" else f"a hidden size divisible by 128 (the model's is {hidden})"
+        raise PipelineError(f"train.model.fused_kernel_backend: triton needs {why}; set it to auto or torch")
+    return setting
