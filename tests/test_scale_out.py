@@ -83,8 +83,9 @@ def sbatch_line(workdir, tmp_path, override):
 
 def train_submissions(record):
     """The train rule's recorded sbatch lines, whole (options, then --wrap= and the job script)."""
-    return [x for x in record.read_text().splitlines() if "rule_train_sft" in x and "--wrap=" in x] if (
-        record.exists()) else []
+    if not record.exists():
+        return []
+    return [x for x in record.read_text().splitlines() if "rule_train_sft" in x and "--wrap=" in x]
 
 
 def test_slurm_profile_one_node(trained_workdir, tmp_path):

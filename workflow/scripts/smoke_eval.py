@@ -131,10 +131,9 @@ def humaneval_samples(problems, prompts, replies, settings):
     results = humaneval.evaluate(problems, list(zip(task_ids, codes)), limits)
     scores = humaneval.pass_at_k(task_ids, [r.passed for r in results], settings["pass_at_k"])
     scores["problems"] = {t: sum(r.passed for tid, r in zip(task_ids, results) if tid == t) / n for t in problems}
-    records = [{"benchmark": "humaneval", "task_id": t, "prompt": p, "completion": r, "code": c, "result": res.status,
-                "error": res.error, "message": res.message}
-               for t, p, r, c, res in zip(task_ids, [x for x in prompts for _ in range(n)], replies, codes, results)]
-    return scores, records
+    outcomes = [{"result": r.status, "error": r.error, "message": r.message} for r in results]
+    asked = [x for x in prompts for _ in range(n)]
+    return scores, sample_records("humaneval", task_ids, asked, replies, codes, outcomes)
 
 
 def contest_samples(problems, prompts, replies, settings, verify, threads):
@@ -144,10 +143,16 @@ def contest_samples(problems, prompts, replies, settings, verify, threads):
     codes = [contests.extract_code(r) for r in replies]
     verdicts = contests.judge(problems, list(zip(task_ids, codes)), verify, workers=threads)
     scores = contests.scores(problems, task_ids, verdicts, settings["pass_at_k"])
-    records = [{"benchmark": "contests", "task_id": t, "prompt": p, "completion": r, "code": c, "result": v.verdict,
-                "test": v.test, "error": v.error, "message": v.message}
-               for t, p, r, c, v in zip(task_ids, [x for x in prompts for _ in range(n)], replies, codes, verdicts)]
-    return scores, records
+    outcomes = [{"result": v.verdict, "test": v.test, "error": v.error, "message": v.message} for v in verdicts]
+    asked = [x for x in prompts for _ in range(n)]
+    return scores, sample_records("contests", task_ids, asked, replies, codes, outcomes)
+
+
+def sample_records(benchmark, task_ids, asked, replies, codes, outcomes):
+    """samples.jsonl's records: per reply, its task, the prompt it answers, the reply, the code
+    judged and the judge's outcome."""
+    return [{"benchmark": benchmark, "task_id": t, "prompt": p, "completion": r, "code": c, **o}
+            for t, p, r, c, o in zip(task_ids, asked, replies, codes, outcomes)]
 
 
 def evaluate_model(label, model_dir, benchmarks, settings, args):
