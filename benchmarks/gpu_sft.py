@@ -24,7 +24,8 @@ Every invocation writes to a new directory, --out ROOT/<time>-<shape>-<N>gpu-b<b
 (an existing one is refused), each variant to its own subdirectory, so nothing of an earlier run
 (checkpoints, metrics, data) can be resumed or reported. A variant whose launch exits non-zero or
 logs fewer steps than asked is reported FAILED with its exit code and log tail, never with numbers.
-Prints tokens/s/GPU (the first WARMUP steps not timed), MFU (verl's counter), peak memory, the
+Prints tokens/s/GPU (the first WARMUP steps not timed), MFU (verl's counter, weighted by each
+step's wall time) and its median step (the steady state, without one-time stalls), peak memory, the
 speed-up over the first variant, and the largest loss difference from it (same weights, same
 batches); writes results.json into the invocation's directory. Exits 1 if any variant failed.
 """
@@ -35,6 +36,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -313,10 +315,13 @@ def result(name, code, rows, args, log_file, launch_seconds):
     if logged != list(range(1, args.steps + 1)):
         return failed(name, code, f"exited 0 but logged steps {logged}, not 1..{args.steps}", log_file)
     measured = metrics.throughput(rows, args.gpus, skip=WARMUP)
+    per_step = [round(r["train/mfu"], 4) for r in rows if "train/mfu" in r and r["step"] > WARMUP]
     return {
         "variant": name, "status": "ok", "exit": code, "launch_seconds": round(launch_seconds, 1),
         **{k: measured[k] for k in ("steps_timed", "tokens_per_s_per_gpu", "mfu", "peak_memory_gb", "peak_reserved_gb")},
-        "mfu_per_step": [round(r["train/mfu"], 4) for r in rows if "train/mfu" in r and r["step"] > WARMUP],
+        # The steady state beside the window's MFU, which one-time stalls (Triton compiling) pull down.
+        "mfu_median_step": round(statistics.median(per_step), 4) if per_step else None,
+        "mfu_per_step": per_step,
         "step_seconds": [r["step_seconds"] for r in rows if "step_seconds" in r and r["step"] > WARMUP],
         "losses": [r["train/loss"] for r in rows if "train/loss" in r],
         "log": str(log_file),
@@ -337,7 +342,7 @@ def report(results, args):
     base = ok[0] if ok else None
     print(f"\n{args.shape} x {args.gpus} GPU, global batch {args.batch}, {args.steps} steps "
           f"(steps {WARMUP + 1}..{args.steps} timed), mode {args.mode}")
-    print(f"{'variant':<28}{'tok/s/GPU':>12}{'MFU':>8}{'peak GiB':>9}{'x first':>9}{'max |dloss|':>13}"
+    print(f"{'variant':<28}{'tok/s/GPU':>12}{'MFU':>8}{'median':>8}{'peak GiB':>9}{'x first':>9}{'max |dloss|':>13}"
           f"{'predicted':>11}{'balanced':>10}  engine (tokens, checkpointed layers, reshard, fused kernel)")
     for r in results:
         if r["status"] != "ok":
@@ -348,7 +353,8 @@ def report(results, args):
         dloss = max((abs(a - b) for a, b in zip(r["losses"], base["losses"])), default=float("nan"))
         fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
         engine = r.get("engine") or {}
-        print(f"{r['variant']:<28}{fmt(tps, '.0f'):>12}{fmt(r['mfu'], '.3f'):>8}{fmt(r['peak_memory_gb'], '.1f'):>9}"
+        print(f"{r['variant']:<28}{fmt(tps, '.0f'):>12}{fmt(r['mfu'], '.3f'):>8}"
+              f"{fmt(r.get('mfu_median_step'), '.3f'):>8}{fmt(r['peak_memory_gb'], '.1f'):>9}"
               f"{ratio:>9}{dloss:>13.2e}{fmt(engine.get('predicted_peak_gib'), '.1f'):>11}"
               f"{fmt(engine.get('predicted_peak_balanced_gib'), '.1f'):>10}  "
               f"{engine.get('max_token_len_per_gpu')}, {engine.get('checkpointed_layers')}, "

@@ -18,7 +18,7 @@ import train_sft
 import verl_check
 from pipeline.common.cli import PipelineError
 from pipeline.trainer import current, launch, legacy, memory, select
-from pipeline.trainer.metrics import merge_launch_metrics
+from pipeline.trainer.metrics import merge_launch_metrics, throughput
 from pipeline.trainer.plan import training_plan
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
@@ -115,6 +115,25 @@ def test_metrics_merge_across_launches(tmp_path):
         {"step": 2, "train/loss": 2.9, "val/loss": 3.1},
         {"step": 3, "train/loss": 2.5},
     ]
+
+
+def test_mfu_over_a_window_is_its_flops_over_its_time():
+    # The 1.5B defaults' 10 timed steps on an H200 (benchmarks/results/2026-12-03/
+    # h200_gpu_sft_1.5b_triton_vs_torch_s12.json): two steps of ~7 s while Triton compiled again.
+    mfu = [0.1053, 0.4659, 0.4694, 0.4638, 0.469, 0.4686, 0.4661, 0.4698, 0.1019, 0.4675]
+    seconds = [6.61, 1.602, 1.602, 1.803, 1.803, 1.602, 1.802, 1.803, 7.811, 1.602]
+    rows = [{"step": 1, "train/mfu": 0.01, "train/global_tokens": 82_000}]  # the first step has no wall time
+    rows += [{"step": 3 + i, "step_seconds": s, "train/mfu": m, "train/global_tokens": 82_000}
+             for i, (m, s) in enumerate(zip(mfu, seconds))]
+    rows.insert(1, {"step": 2, "step_seconds": 9.0, "train/mfu": 0.05, "train/global_tokens": 82_000})
+    measured = throughput(rows, nproc=1, skip=2)
+    assert measured["steps_timed"] == 10
+    assert measured["mfu"] == pytest.approx(0.2803, abs=1e-4)  # the plain mean of the steps is 0.3947
+    assert measured["tokens_per_s_per_gpu"] == pytest.approx(820_000 / sum(seconds), abs=0.1)
+    # Steps of equal time weigh alike; a window without MFU (the legacy trainer's) has none.
+    flat = [{"step": s, "step_seconds": 2.0, "train/mfu": m} for s, m in ((3, 0.4), (4, 0.5))]
+    assert throughput(flat, nproc=1)["mfu"] == pytest.approx(0.45)
+    assert throughput([{"step": 3, "step_seconds": 2.0}], nproc=1)["mfu"] is None
 
 
 def test_overrides_carry_the_seed_settings(tmp_path):

@@ -61,15 +61,21 @@ def with_step_seconds(steps, times):
 
 def throughput(rows, nproc, skip=2):
     """Tokens/s per GPU and verl's MFU over timed steps (the first `skip` of a run left out:
-    compilation and allocator warm-up), and the peak memory verl reports (GiB)."""
+    compilation and allocator warm-up), and the peak memory verl reports (GiB).
+
+    The MFU is verl's per-step value weighted by the step's wall time: the FLOPs the steps did over
+    the time they took, as tokens/s is. A plain mean of the per-step values counts a slow step like
+    any other (a 1.5B's 12-step window with two ~7 s Triton compiles among 1.7 s steps read 0.395,
+    where its FLOPs over its time were 0.280; benchmarks/RESULTS.md)."""
     timed = [r for r in rows if "step_seconds" in r and r["step"] > skip]
     seconds = sum(r["step_seconds"] for r in timed)
     tokens = [r["train/global_tokens"] for r in timed if "train/global_tokens" in r]  # the legacy trainer logs
-    mfu = [r["train/mfu"] for r in timed if "train/mfu" in r]  # neither tokens nor MFU
+    mfu = [(r["train/mfu"], r["step_seconds"]) for r in timed if "train/mfu" in r]  # neither tokens nor MFU
+    mfu_seconds = sum(s for _, s in mfu)
     return {
         "steps_timed": len(timed),
         "tokens_per_s_per_gpu": round(sum(tokens) / seconds / nproc, 1) if seconds and tokens else None,
-        "mfu": round(sum(mfu) / len(mfu), 4) if mfu else None,
+        "mfu": round(sum(m * s for m, s in mfu) / mfu_seconds, 4) if mfu_seconds else None,
         "peak_memory_gb": max((r.get("perf/max_memory_allocated_gb", 0) for r in rows), default=None),
         # What the allocator held (GiB, as the line above): the card's memory must hold this.
         "peak_reserved_gb": max((r.get("perf/max_memory_reserved_gb", 0) for r in rows), default=None),
