@@ -122,10 +122,10 @@ def test_mfu_over_a_window_is_its_flops_over_its_time():
     # h200_gpu_sft_1.5b_triton_vs_torch_s12.json): two steps of ~7 s while Triton compiled again.
     mfu = [0.1053, 0.4659, 0.4694, 0.4638, 0.469, 0.4686, 0.4661, 0.4698, 0.1019, 0.4675]
     seconds = [6.61, 1.602, 1.602, 1.803, 1.803, 1.602, 1.802, 1.803, 7.811, 1.602]
-    rows = [{"step": 1, "train/mfu": 0.01, "train/global_tokens": 82_000}]  # the first step has no wall time
-    rows += [{"step": 3 + i, "step_seconds": s, "train/mfu": m, "train/global_tokens": 82_000}
-             for i, (m, s) in enumerate(zip(mfu, seconds))]
-    rows.insert(1, {"step": 2, "step_seconds": 9.0, "train/mfu": 0.05, "train/global_tokens": 82_000})
+    warm_up = [{"step": 1, "train/mfu": 0.01, "train/global_tokens": 82_000},  # a launch's first step: no wall time
+               {"step": 2, "step_seconds": 9.0, "train/mfu": 0.05, "train/global_tokens": 82_000}]
+    rows = warm_up + [{"step": 3 + i, "step_seconds": s, "train/mfu": m, "train/global_tokens": 82_000}
+                      for i, (m, s) in enumerate(zip(mfu, seconds))]
     measured = throughput(rows, nproc=1, skip=2)
     assert measured["steps_timed"] == 10
     assert measured["mfu"] == pytest.approx(0.2803, abs=1e-4)  # the plain mean of the steps is 0.3947
