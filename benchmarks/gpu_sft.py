@@ -87,11 +87,12 @@ VARIANTS = {
     # verl's torch backend for the fused lm_head + log-prob (the default before 2026-12-03; auto is
     # its Triton kernel on a GPU).
     "fused_torch": {"train": {"model": {"fused_kernel_backend": "torch"}}},
-    # Every micro-batch padded to a multiple of 16 tokens (verl's pad_to_length; the pad is a segment
-    # of its own, stripped before the loss): Triton compiles a kernel again for a new specialisation
-    # of the packed length, such as the first one divisible by 16 (Liger's cost a step ~0.4 s, the
+    # Every packed micro-batch padded to a multiple of engine.pad_to_length_bucket (16) tokens, or
+    # none (engine.pad_to_length): Triton compiles a kernel again for each new specialisation of the
+    # packed length, such as the first one divisible by 16 (Liger's cost a 1.5B step ~0.4 s, the
     # fused log-prob's 5-6 s; benchmarks/RESULTS.md).
-    "pad16": {"train": {"extra_overrides": ["engine.pad_to_length=True", "engine.pad_to_length_bucket=16"]}},
+    "padded": {"train": {"engine": {"pad_to_length": True}}},
+    "unpadded": {"train": {"engine": {"pad_to_length": False}}},
     # The pipeline's settings with step 4 (after compilation and warm-up) under verl's torch profiler:
     # the trace in the variant's profile/, summarised by trace_summary.py into results.json.
     "profile": {"train": {"extra_overrides": ["trainer.profile_interval=[4,4]", "profiler.enable=True",

@@ -103,8 +103,10 @@ def test_settings_without_a_legacy_equivalent_are_named():
     t = seed_train()
     t["model"]["attn_implementation"] = "packed_varlen"
     t["optim"]["lr_scheduler_type"] = "constant"
+    t["engine"]["pad_to_length"] = True
     message = str(pytest.raises(PipelineError, overrides, t).value)
     assert "train.model.attn_implementation: packed_varlen" in message
+    assert "train.engine.pad_to_length: true" in message
     assert "train.optim.lr_scheduler_type: constant" in message
 
 

@@ -290,6 +290,50 @@ def test_the_fused_kernel_is_triton_on_a_gpu_where_the_model_fits_it(tmp_path):
         backend("triton", "cuda")
 
 
+def test_packed_micro_batches_are_padded_to_the_bucket_on_a_gpu(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps(Q7_CONFIG))
+    header = json.dumps({"w": {"dtype": "BF16", "shape": [Q7.parameters], "data_offsets": [0, 2 * Q7.parameters]}})
+    (tmp_path / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header.encode())
+
+    def resolved(device, trainer=current.TRAINER, **engine):
+        train = json.loads(json.dumps(MAIN_TRAIN))
+        train["engine"].update(engine)
+        return memory.resolve(train, trainer, tmp_path, 1, device, (1000, 600), gpu_bytes=H200)[0]
+
+    on_gpu = resolved("cuda", pad_to_length="auto")
+    assert on_gpu["engine"]["pad_to_length"] is True
+    o = current.overrides(on_gpu, train_files="t", val_files="v", model_dir="m", trust_remote_code=False,
+                          ckpt_dir="c", hydra_dir="h", nproc=1, device="cuda")
+    assert "engine.pad_to_length=True" in o
+    assert f"engine.pad_to_length_bucket={MAIN_TRAIN['engine']['pad_to_length_bucket']}" in o
+    # No Triton kernels on a CPU; the legacy trainer has no such setting; a value set by hand is kept.
+    assert resolved("cpu", pad_to_length="auto")["engine"]["pad_to_length"] is False
+    assert resolved("cuda", legacy.TRAINER, pad_to_length="auto")["engine"]["pad_to_length"] is False
+    assert resolved("cuda", pad_to_length=False)["engine"]["pad_to_length"] is False
+    assert resolved("cpu", pad_to_length=True)["engine"]["pad_to_length"] is True
+    # Padding needs packed micro-batches: without them auto is off, and true is an error.
+    train = json.loads(json.dumps(MAIN_TRAIN))
+    train["model"]["use_remove_padding"] = False
+    train["engine"]["pad_to_length"] = "auto"
+    assert memory.resolve(train, current.TRAINER, tmp_path, 1, "cuda", (1000, 600),
+                          gpu_bytes=H200)[0]["engine"]["pad_to_length"] is False
+    train["engine"]["pad_to_length"] = True
+    with pytest.raises(PipelineError, match="pad_to_length: true pads packed micro-batches"):
+        memory.resolve(train, current.TRAINER, tmp_path, 1, "cuda", (1000, 600), gpu_bytes=H200)
+    # A micro-batch may grow by up to a bucket less one token: its peak is planned for that.
+    unpadded = json.loads(json.dumps(MAIN_TRAIN))
+    unpadded["engine"]["pad_to_length"] = False
+    _, plan = memory.resolve(unpadded, current.TRAINER, tmp_path, 1, "cuda", (1000, 600), gpu_bytes=H200)
+    big = json.loads(json.dumps(unpadded))
+    big["engine"].update(pad_to_length=True, pad_to_length_bucket=8192)
+    big["data"]["max_token_len_per_gpu"] = plan["max_token_len_per_gpu"]
+    _, padded = memory.resolve(big, current.TRAINER, tmp_path, 1, "cuda", (1000, 600), gpu_bytes=H200)
+    tokens, layers = plan["max_token_len_per_gpu"], padded["checkpointed_layers"]
+    assert padded["predicted_peak_gib"] * memory.GIB == pytest.approx(
+        memory.peak_bytes(Q7, 1, tokens + 8191, layers), rel=1e-3)
+    assert layers > plan["checkpointed_layers"]  # more layers checkpointed to keep the margin
+
+
 def test_the_legacy_trainer_checkpoints_all_layers_or_none():
     train = json.loads(json.dumps(MAIN_TRAIN))
     train["data"]["max_token_len_per_gpu"] = 16384

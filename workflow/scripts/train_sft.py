@@ -235,6 +235,7 @@ def engine_record(engine_train, engine, throughput):
               "enable_gradient_checkpointing": engine_train["model"]["enable_gradient_checkpointing"],
               "checkpointed_layers": engine_train["model"]["checkpointed_layers"],
               "reshard_after_forward": engine_train["engine"]["reshard_after_forward"],
+              "pad_to_length": engine_train["engine"]["pad_to_length"],
               "fused_kernel_backend": engine_train["model"]["fused_kernel_backend"]}
     if engine:
         record.update({k: engine[k] for k in ("chosen", "predicted_peak_gib", "predicted_peak_balanced_gib",

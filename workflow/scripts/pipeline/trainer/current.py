@@ -40,6 +40,7 @@ def overrides(train, *, train_files, val_files, model_dir, trust_remote_code, ck
             m["attn_implementation"], device, fallback="packed_varlen"),
         "engine.strategy": e["strategy"],
         "engine.reshard_after_forward": e["reshard_after_forward"],
+        **{f"engine.{k}": e[k] for k in ("pad_to_length", "pad_to_length_bucket")},
         "engine.model_dtype": e["model_dtype"] if device == "cuda" else "fp32",
         **{f"optim.{k}": o[k] for k in ("lr", "betas", "weight_decay", "lr_warmup_steps_ratio", "clip_grad",
                                          "lr_scheduler_type")},

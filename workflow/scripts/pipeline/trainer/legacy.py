@@ -34,6 +34,8 @@ def unsupported(train):
                         "not all); use auto")
     if train["engine"]["reshard_after_forward"] is False:
         problems.append("train.engine.reshard_after_forward: false (FSDP2 keeping gathered weights); use auto")
+    if train["engine"]["pad_to_length"] is True:
+        problems.append("train.engine.pad_to_length: true (packed micro-batches padded to a bucket); use auto")
     if o["lr_scheduler_type"] != "cosine":
         problems.append(f"train.optim.lr_scheduler_type: {o['lr_scheduler_type']} (the legacy trainer has "
                         "cosine and wsd only); use cosine")
@@ -112,4 +114,5 @@ TRAINER = Trainer(
     probe_overlay={"model": {"use_fused_kernels": False}, "optim": {"lr_scheduler_type": "cosine"}},
     selective_checkpointing=False,
     keeps_gathered_weights=False,
+    pads_to_length=False,
 )

@@ -1,7 +1,8 @@
 """The engine settings left `auto` (tokens per micro-batch, how many layers are checkpointed,
 whether FSDP2 reshards after the forward), chosen before launch from a model of the step's peak
 GPU memory and of its cost, for this model, this card and this many GPUs; and the fused
-lm_head + log-prob kernel's backend (fused_kernel_backend).
+lm_head + log-prob kernel's backend (fused_kernel_backend) and whether micro-batches are padded
+to a bucket of tokens (pad_to_length).
 
 The memory model, per rank (bytes; fitted to the peaks verl reported for six runs of the
 Qwen2.5-Coder 1.5B and 7B shapes on H100s and an H200, benchmarks/RESULTS.md "The engine's
@@ -98,12 +99,13 @@ def balanced_part(step_tokens, tokens):
     return min(tokens, math.ceil(step_tokens / math.ceil(step_tokens / tokens)))
 
 
-def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=True):
+def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=True, pad=0):
     """The engine settings for `train`, its `auto` values chosen: the fastest candidate by the
     cost model among those whose predicted peak leaves train.auto_engine.free_margin of the card
-    free (the one with the least memory where none does). Returns the plan: the values, the
-    predicted peak (of a full micro-batch, and of a heavy step's balanced parts), the card's
-    memory and what was left to choose."""
+    free (the one with the least memory where none does). `pad`: the tokens a micro-batch may
+    grow by when padded to a bucket (engine.pad_to_length), counted in its peak. Returns the
+    plan: the values, the predicted peak (of a full micro-batch, and of a heavy step's balanced
+    parts), the card's memory and what was left to choose."""
     d, m, e = train["data"], train["model"], train["engine"]
     budget = train["auto_engine"]
     limit = (1 - budget["free_margin"]) * gpu_bytes
@@ -125,7 +127,7 @@ def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=Tr
     for tokens in token_options:
         for layers in layer_options:
             for reshard in reshard_options:
-                peak = peak_bytes(shape, world, tokens, layers, reshard)
+                peak = peak_bytes(shape, world, tokens + pad, layers, reshard)
                 cost = step_cost(shape, world, step_tokens, tokens, layers, reshard)
                 candidates.append((peak > limit, cost, peak, tokens, layers, reshard))
     over, _, peak, tokens, layers, reshard = min(candidates, key=lambda c: (c[0], c[2] if c[0] else c[1], c[2]))
@@ -136,7 +138,7 @@ def choose(train, shape, world, gpu_bytes, row_tokens, selective=True, gather=Tr
         "layers": shape.layers,
         "reshard_after_forward": reshard,
         "predicted_peak_gib": round(peak / GIB, 1),
-        "predicted_peak_balanced_gib": round(peak_bytes(shape, world, part, layers, reshard) / GIB, 1),
+        "predicted_peak_balanced_gib": round(peak_bytes(shape, world, part + pad, layers, reshard) / GIB, 1),
         "gpu_memory_gib": round(gpu_bytes / GIB, 1),
         "fits": not over,
         "free_margin": budget["free_margin"],
@@ -164,13 +166,14 @@ def resolve(train, trainer, model_dir, world, device, row_tokens, gpu_bytes=None
     """(train with every `auto` engine setting replaced by a value, the plan or None), for
     training rows of `row_tokens` (mean, standard deviation) tokens.
 
-    `trainer` (overrides.Trainer) says which choices it can take. On a CPU nothing is modelled: no checkpointing, FSDP2's default resharding, the token budget
-    CPU_TOKENS_PER_MICRO_BATCH. `gpu_bytes` defaults to the first visible GPU's memory as torch
+    `trainer` (overrides.Trainer) says which choices it can take. On a CPU nothing is modelled: no
+    checkpointing, FSDP2's default resharding, the token budget CPU_TOKENS_PER_MICRO_BATCH, no pad. `gpu_bytes` defaults to the first visible GPU's memory as torch
     reports it."""
     m = train["model"]
     if m["enable_gradient_checkpointing"] is False and m["checkpointed_layers"] not in ("auto", 0):
         raise PipelineError(f"train.model.checkpointed_layers {m['checkpointed_layers']} with "
                             "train.model.enable_gradient_checkpointing false: set one of them to auto")
+    pad = pad_to_length(train["engine"]["pad_to_length"], device, trainer, m["use_remove_padding"])
     if device != "cuda":
         plan = None
         values = {"max_token_len_per_gpu": CPU_TOKENS_PER_MICRO_BATCH, "reshard_after_forward": True,
@@ -182,7 +185,7 @@ def resolve(train, trainer, model_dir, world, device, row_tokens, gpu_bytes=None
             gpu_bytes = torch.cuda.get_device_properties(0).total_memory
         shape = Shape.of(model_dir)
         plan = choose(train, shape, world, gpu_bytes, row_tokens, trainer.selective_checkpointing,
-                      trainer.keeps_gathered_weights)
+                      trainer.keeps_gathered_weights, pad=train["engine"]["pad_to_length_bucket"] - 1 if pad else 0)
         values = {k: plan[k] for k in ("max_token_len_per_gpu", "checkpointed_layers", "reshard_after_forward")}
         if values["checkpointed_layers"] == shape.layers:
             values["checkpointed_layers"] = None
@@ -197,6 +200,7 @@ def resolve(train, trainer, model_dir, world, device, row_tokens, gpu_bytes=None
     m["checkpointed_layers"] = layers
     m["fused_kernel_backend"] = fused_kernel_backend(m["fused_kernel_backend"], device,
                                                      shape.hidden if device == "cuda" else None)
+    e["pad_to_length"] = pad
     return resolved, plan
 
 
@@ -211,4 +215,18 @@ def fused_kernel_backend(setting, device, hidden):
     if setting == "triton" and not triton_fits:
         why = "a GPU" if device != "cuda" else f"a hidden size divisible by 128 (the model's is {hidden})"
         raise PipelineError(f"train.model.fused_kernel_backend: triton needs {why}; set it to auto or torch")
+    return setting
+
+
+def pad_to_length(setting, device, trainer, packed):
+    """train.engine.pad_to_length with `auto` resolved: true on a GPU, where the trainer packs
+    micro-batches (use_remove_padding) and can pad them. Triton compiles a kernel again for each
+    new specialisation of an integer argument such as the packed length (divisible by 16 or not):
+    on an H200 such a step of the 1.5B took ~7 s among steps of ~1.7 s (benchmarks/RESULTS.md).
+    A CPU has no Triton kernels, so nothing to gain there."""
+    if setting == "auto":
+        return device == "cuda" and trainer.pads_to_length and packed
+    if setting and not packed:
+        raise PipelineError("train.engine.pad_to_length: true pads packed micro-batches, and "
+                            "train.model.use_remove_padding is false (no packing); set it to auto or false")
     return setting

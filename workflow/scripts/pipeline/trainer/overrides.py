@@ -29,6 +29,8 @@ class Trainer:
     # layers only, and FSDP2 weights kept gathered from forward to backward.
     selective_checkpointing: bool = True
     keeps_gathered_weights: bool = True
+    # Whether it can pad each packed micro-batch to a multiple of a bucket (engine.pad_to_length).
+    pads_to_length: bool = True
 
 
 def hydra_value(v):
