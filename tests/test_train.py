@@ -137,10 +137,7 @@ def test_mfu_over_a_window_is_its_flops_over_its_time():
 
 
 def test_overrides_carry_the_seed_settings(tmp_path):
-    (tmp_path / "config.json").write_text(json.dumps(Q7_CONFIG))
-    # A weights file's header alone: what count_parameters reads.
-    header = json.dumps({"w": {"dtype": "BF16", "shape": [Q7.parameters], "data_offsets": [0, 2 * Q7.parameters]}})
-    (tmp_path / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header.encode())
+    q7_model_dir(tmp_path)
     main, engine = memory.resolve(MAIN_TRAIN, current.TRAINER, tmp_path, 8, "cuda", (1000, 600), gpu_bytes=H100)
     o = current.overrides(
         main, train_files="t.parquet", val_files="v.parquet", model_dir="m", trust_remote_code=True,
@@ -181,6 +178,14 @@ Q15 = memory.Shape(1_543_714_304, 28, 1536, 8960)
 Q7 = memory.Shape(7_615_616_512, 28, 3584, 18944)
 Q7_CONFIG = {"num_hidden_layers": 28, "hidden_size": 3584, "intermediate_size": 18944}
 H100, H200 = 81_559 * 2**20, 143_771 * 2**20
+
+
+def q7_model_dir(path):
+    """A 7B model directory as the memory model reads it: its config, and a weights file's header
+    alone (what count_parameters reads)."""
+    (path / "config.json").write_text(json.dumps(Q7_CONFIG))
+    header = json.dumps({"w": {"dtype": "BF16", "shape": [Q7.parameters], "data_offsets": [0, 2 * Q7.parameters]}})
+    (path / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header.encode())
 
 
 @pytest.mark.parametrize("shape,gpus,tokens,checkpointed,reshard,measured_gib", [
@@ -269,9 +274,7 @@ def test_settings_set_by_hand_are_kept():
 
 
 def test_the_fused_kernel_is_triton_on_a_gpu_where_the_model_fits_it(tmp_path):
-    (tmp_path / "config.json").write_text(json.dumps(Q7_CONFIG))
-    header = json.dumps({"w": {"dtype": "BF16", "shape": [Q7.parameters], "data_offsets": [0, 2 * Q7.parameters]}})
-    (tmp_path / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header.encode())
+    q7_model_dir(tmp_path)
 
     def backend(setting, device, model_dir=tmp_path):
         train = json.loads(json.dumps(MAIN_TRAIN))
@@ -291,9 +294,7 @@ def test_the_fused_kernel_is_triton_on_a_gpu_where_the_model_fits_it(tmp_path):
 
 
 def test_packed_micro_batches_are_padded_to_the_bucket_on_a_gpu(tmp_path):
-    (tmp_path / "config.json").write_text(json.dumps(Q7_CONFIG))
-    header = json.dumps({"w": {"dtype": "BF16", "shape": [Q7.parameters], "data_offsets": [0, 2 * Q7.parameters]}})
-    (tmp_path / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header.encode())
+    q7_model_dir(tmp_path)
 
     def resolved(device, trainer=current.TRAINER, **engine):
         train = json.loads(json.dumps(MAIN_TRAIN))
