@@ -65,7 +65,7 @@ def sbatch_line(workdir, tmp_path, override):
         proc = subprocess.Popen(
             [sys.executable, "-m", "snakemake", "results/smoke/train/done.json", "--workflow-profile", "profiles/slurm",
              "--configfile", str(override), "--default-resources", "slurm_account=test", "--retries", "0",
-             "--forcerun", "train_sft"],
+             "--forcerun", "train_sft", "--nolock"],
             cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
         # The line is all the test needs: Snakemake is stopped once it is recorded, not left to
@@ -75,7 +75,14 @@ def sbatch_line(workdir, tmp_path, override):
             time.sleep(0.5)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            # On a busy machine Snakemake has taken over 60 s to act on SIGTERM. Without its lock
+            # (--nolock: the fake sbatch submits nothing it could guard), a SIGKILL leaves no state
+            # behind that would fail the next test sharing this work directory.
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     lines = train_submissions(record)
     assert len(lines) == 1, (record.read_text() if record.exists() else "") + log.read_text()[-3000:]
     return lines[0].split("--wrap=")[0]
