@@ -90,7 +90,7 @@ VARIANTS = {
     # Every packed micro-batch padded to a multiple of engine.pad_to_length_bucket (16) tokens, or
     # none (engine.pad_to_length): Triton compiles a kernel again for each new specialisation of the
     # packed length, such as the first one divisible by 16 (Liger's cost a 1.5B step ~0.4 s, the
-    # fused log-prob's 5-6 s; benchmarks/RESULTS.md).
+    # fused log-prob's 5-6 s; benchmarks/RESULTS.md). auto (the default) is padded on a GPU.
     "padded": {"train": {"engine": {"pad_to_length": True}}},
     "unpadded": {"train": {"engine": {"pad_to_length": False}}},
     # The pipeline's settings with step 4 (after compilation and warm-up) under verl's torch profiler:
