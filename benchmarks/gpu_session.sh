@@ -13,7 +13,7 @@ collect() {  # few files come back from the device: the job's own, and one archi
   cp "$JOB"/* "$OUT"/ 2>/dev/null
   find results/benchmarks \( -name '*.json' -o -name '*.log' -o -name '*.jsonl' -o -name '*.yaml' \) \
     -not -path '*/model/*' -not -path '*/tiny-model/*' -not -path '*/hf_model/*' -not -path '*/global_step_*' \
-    -not -path '*/hydra/*' -not -path '*/config/*' -not -path '*/workflow/*' -not -path '*/profiles/*' \
+    -not -path '*/hydra/*' -not -path '*/triton-cache/*' -not -path '*/config/*' -not -path '*/workflow/*' -not -path '*/profiles/*' \
     -not -path '*/envs/*' -size -20M 2>/dev/null | tar -czf "$OUT/results.tar.gz" -T - 2>/dev/null
   nvidia-smi --query-gpu=index,memory.used --format=csv,noheader > "$OUT/nvidia_smi.txt" 2>&1
 }

@@ -243,8 +243,9 @@ def run_direct(name, overlay, args, model_dir, data_dir, vdir):
         trust_remote_code=False, ckpt_dir=ckpt, hydra_dir=vdir / "hydra", nproc=args.gpus, device=device,
     )
     metrics_file, log_file = vdir / "metrics.jsonl", vdir / "train.log"
-    env = launch.environment(trainer, device=device, nproc=args.gpus, metrics_file=metrics_file, work_dir=vdir,
-                             checkpointed_layers=train["model"]["checkpointed_layers"])
+    env = own_triton_cache(launch.environment(trainer, device=device, nproc=args.gpus, metrics_file=metrics_file,
+                                              work_dir=vdir, checkpointed_layers=train["model"]["checkpointed_layers"]),
+                           vdir)
     code, seconds, arrivals = launch.launch(launch.torchrun_command(trainer, args.gpus, overrides), env, cwd=vdir,
                                             log_paths=[log_file])
     steps = metrics.with_step_seconds(metrics.read_metrics(metrics_file), arrivals)
@@ -257,6 +258,15 @@ def run_direct(name, overlay, args, model_dir, data_dir, vdir):
     if traces:
         res["profile"] = [trace_summary.summary(t) for t in traces]
     return res
+
+
+def own_triton_cache(env, vdir):
+    """`env` with Triton's kernel cache in the variant's directory, unless the caller chose one:
+    with one cache for all, a variant reuses the kernels an earlier one compiled, and a compile
+    stall it would pay goes unseen (benchmarks/RESULTS.md, 2026-12-08)."""
+    if "TRITON_CACHE_DIR" not in os.environ:
+        env["TRITON_CACHE_DIR"] = str(vdir / "triton-cache")
+    return env
 
 
 def run_snakemake(name, overlay, args, model_dir, raw_dir, vdir):
@@ -285,7 +295,7 @@ def run_snakemake(name, overlay, args, model_dir, raw_dir, vdir):
     (vdir / "bin").mkdir()
     (vdir / "bin" / "python").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
     (vdir / "bin" / "python").chmod(0o755)
-    env = dict(os.environ, PATH=f"{vdir / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = own_triton_cache(dict(os.environ, PATH=f"{vdir / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"), vdir)
     log_file = vdir / "snakemake.log"
     cmd = [sys.executable, "-m", "snakemake", target, f"-c{os.cpu_count()}",
            "--configfile", "harness.yaml", "variant.yaml"]
