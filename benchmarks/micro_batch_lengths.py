@@ -13,25 +13,23 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import torch
+from tensordict import TensorDict
 from torch.utils.data import DistributedSampler
-from verl.utils.seqlen_balancing import calculate_workload, get_seqlen_balanced_partitions
+from verl.utils.seqlen_balancing import rearrange_micro_batches
 
 import gpu_sft
 import synthetic
-import tiny_model
-from count_tokens import load_tokenizer, token_counts
 
 
 def step_parts(lengths, budget):
-    """rearrange_micro_batches' split of one step: the fewest balanced parts within the budget."""
-    parts = -(-sum(lengths) // budget)
-    workloads = calculate_workload(torch.tensor(lengths)).tolist()
-    while True:
-        split = get_seqlen_balanced_partitions(workloads, parts, equal_size=False)
-        if all(sum(lengths[i] for i in part) <= budget for part in split):
-            return [sum(lengths[i] for i in part) for part in split]
-        parts += 1
+    """The packed lengths of verl's micro-batches of one step (rearrange_micro_batches itself, on
+    rows whose attention masks hold `lengths` tokens)."""
+    mask = torch.arange(max(lengths)) < torch.tensor(lengths)[:, None]
+    batch = TensorDict({"input_ids": mask.long(), "attention_mask": mask.long()}, batch_size=len(lengths))
+    _, parts = rearrange_micro_batches(batch, max_token_len=budget)
+    return [sum(lengths[i] for i in part) for part in parts]
 
 
 def main():
@@ -42,14 +40,13 @@ def main():
     p.add_argument("--budget", type=int, required=True, help="the run's max_token_len_per_gpu")
     args = p.parse_args()
     max_length = gpu_sft.CONFIG["train"]["data"]["max_length"]
-    n_train = synthetic.training_rows(args.batch, args.steps)
-    rows = synthetic.chat_rows(n_train + args.batch, seed=args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        template = (gpu_sft.ROOT / "resources" / "chat_template.jinja").read_text()
-        tiny_model.build(gpu_sft.CONFIG["tiny_model"], template, Path(tmp))
-        counts = token_counts(load_tokenizer(Path(tmp), trust_remote_code=False), [r["messages"] for r in rows])
-    # write_split's order: the first `batch` rows are validation; verl truncates at max_length.
-    train = [min(c, max_length) for c in counts[args.batch:]]
+        # The run's own train split: the tiny model's tokenizer is the real shapes' (build_model).
+        gpu_sft.build_model("tiny", Path(tmp) / "model")
+        gpu_sft.write_split(Path(tmp) / "model", Path(tmp) / "data", synthetic.training_rows(args.batch, args.steps),
+                            args.batch, args.seed)
+        counts = pq.read_table(Path(tmp) / "data" / "train.parquet", columns=["n_tokens"])["n_tokens"].to_pylist()
+    train = [min(c, max_length) for c in counts]  # verl truncates at max_length
     sampler = DistributedSampler(range(len(train)), shuffle=True, num_replicas=1, rank=0, drop_last=True)
     order = list(sampler)
     for step in range(args.steps):
